@@ -1,0 +1,66 @@
+# csocket's developer workflow.  `make demo` and `make test` are all a new machine needs: both
+# run scripts/bootstrap first (idempotent), and every target prints the Python it uses.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+CC     ?= cc
+CFLAGS_CORE := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Isrc/core
+CORE_SRC := $(wildcard src/core/*.c)
+CORE_HDR := $(wildcard src/core/*.h)
+C_TESTS  := $(patsubst tests/c/%.c,build/tests/%,$(wildcard tests/c/test_*.c))
+
+define say_python
+	@echo "$(1): $$($(PY) -c 'import sys; print(sys.executable, sys.version.split()[0])')"
+endef
+
+.PHONY: help bootstrap build demo test test-c test-python stdlib-test lint format clean
+
+help:
+	@echo "make demo         set up, build, and show csocket at work beside the built-in module"
+	@echo "make test         C unit tests, CPython's socket suites (built-in vs csocket), pytest"
+	@echo "make build        rebuild the extension in place"
+	@echo "make test-c | test-python | stdlib-test   one part of make test"
+	@echo "make lint | format   check or apply .clang-format to the C sources"
+
+bootstrap:
+	@PYTHON=$(PYTHON) VENV=$(VENV) scripts/bootstrap
+
+build: bootstrap
+	$(call say_python,build)
+	@$(PY) setup.py -q build_ext --inplace 2>&1 | grep -v -e '^running' -e 'Warning' -e 'warnings.warn' || true
+	@$(PY) -c 'import csocket._csocket'
+
+demo: build
+	$(call say_python,demo)
+	@$(PY) -m csocket demo
+
+# pytest runs last so that its summary is the last line CI prints.
+test: build
+	@$(MAKE) --no-print-directory test-c
+	@$(MAKE) --no-print-directory stdlib-test
+	@$(MAKE) --no-print-directory test-python
+
+build/tests/%: tests/c/%.c $(CORE_SRC) $(CORE_HDR)
+	@mkdir -p build/tests
+	@$(CC) $(CFLAGS_CORE) -o $@ $< $(CORE_SRC) -lcmocka -lpthread
+
+test-c: $(C_TESTS)
+	@echo "test-c: $(CC) $$($(CC) -dumpversion), cmocka"
+	@set -e; for t in $(C_TESTS); do $$t; done
+
+test-python: build
+	$(call say_python,test-python)
+	@$(PY) -m pytest -q tests/python
+
+stdlib-test: build
+	@$(PY) tests/stdlib/run_stdlib.py
+
+lint:
+	@clang-format --dry-run --Werror src/core/*.[ch] src/python/*.[ch] tests/c/*.c
+	@echo "lint: clang-format clean"
+
+format:
+	@clang-format -i src/core/*.[ch] src/python/*.[ch] tests/c/*.c
+
+clean:
+	rm -rf build csocket/*.so *.egg-info

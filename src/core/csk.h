@@ -1,0 +1,148 @@
+/* csocket's core: the functions the CPython binding calls, in plain C (no Python.h).
+ *
+ * Convention for the whole core: a function returns a count or 0 on success and a negative errno
+ * on failure (-EAGAIN, -EINTR, ...), plus CSK_ETIMEOUT when a call's own deadline passed.  The core
+ * never retries EINTR itself: it returns -EINTR so the binding can run Python signal handlers with
+ * the GIL held and call again with the time left.  The resolver is the one exception (see below).
+ */
+#ifndef CSK_H
+#define CSK_H
+
+#include "platform.h"
+
+/* The call's deadline passed.  Not a kernel errno: a kernel ETIMEDOUT (TCP retransmission gave up)
+ * is a different error with a different Python exception message. */
+#define CSK_ETIMEOUT (-100000)
+
+/* ---- time (io.c) ------------------------------------------------------------------------- */
+
+#define CSK_NS_PER_SEC INT64_C(1000000000)
+
+/* Monotonic time in nanoseconds. */
+int64_t csk_now_ns(void);
+
+/* One Python-level call's time budget.  timeout_ns < 0: blocking; 0: non-blocking; > 0: the
+ * call may wait that long in total.  The deadline starts at the first wait unless started
+ * explicitly, so the common "ready at once" path never reads the clock. */
+typedef struct {
+    int64_t timeout_ns;
+    int64_t deadline_ns; /* 0 until started */
+} csk_deadline;
+
+static inline csk_deadline csk_deadline_new(int64_t timeout_ns)
+{
+    csk_deadline dl = {timeout_ns, 0};
+    return dl;
+}
+
+/* Start the clock now (for calls, like sendall, whose work before the first wait counts). */
+void csk_deadline_start(csk_deadline *dl);
+
+/* ---- the I/O engine (io.c) --------------------------------------------------------------- */
+
+/* One attempt of an operation: exactly one system call, returning a count or -errno. */
+typedef ssize_t (*csk_attempt_fn)(int fd, void *op);
+
+/* Run `attempt` on `fd`: try first; if it would block and the deadline allows waiting, poll() for
+ * `events` (POLLIN or POLLOUT) with the time left and try again.  Returns the attempt's count, its
+ * -errno (EAGAIN included when not waiting: non-blocking or blocking mode), -EINTR from the
+ * attempt or the wait, or CSK_ETIMEOUT. */
+ssize_t csk_io(int fd, short events, csk_attempt_fn attempt, void *op, csk_deadline *dl);
+
+/* Wait until `fd` is ready for `events` or the deadline passes.  0 when ready, -EINTR,
+ * CSK_ETIMEOUT, or another -errno from poll(). */
+int csk_wait(int fd, short events, csk_deadline *dl);
+
+/* The argument of the data-transfer attempts below. */
+typedef struct {
+    void *buf;
+    size_t len;
+    int flags;
+    struct sockaddr *addr; /* recvfrom: filled in; sendto: the destination */
+    socklen_t addrlen;     /* recvfrom: capacity in, length out; sendto: length */
+} csk_xfer;
+
+ssize_t csk_recv_attempt(int fd, void *xfer);
+ssize_t csk_recvfrom_attempt(int fd, void *xfer);
+ssize_t csk_send_attempt(int fd, void *xfer);
+ssize_t csk_sendto_attempt(int fd, void *xfer);
+
+/* accept: `op` is a csk_xfer whose addr/addrlen receive the peer; returns the new fd, which is
+ * close-on-exec (PEP 446). */
+ssize_t csk_accept_attempt(int fd, void *xfer);
+
+/* connect, in one call: the connect() itself, then (in timeout mode, or after an EINTR in blocking
+ * mode) the wait for the handshake and its SO_ERROR.  `*in_progress` starts at 0 and is set when a
+ * later call must only wait; call again after -EINTR while it is set. */
+int csk_connect(int fd, const struct sockaddr *addr, socklen_t addrlen, csk_deadline *dl,
+                int *in_progress);
+
+/* ---- descriptors (sockfd.c) -------------------------------------------------------------- */
+
+int csk_socket(int family, int type, int proto);             /* new fd, close-on-exec */
+int csk_socketpair(int family, int type, int proto, int fds[2]); /* both close-on-exec */
+int csk_dup(int fd);                                         /* new fd, close-on-exec */
+int csk_close(int fd);                                       /* never retried */
+int csk_set_nonblocking(int fd, int nonblocking);
+int csk_is_nonblocking(int fd);                              /* 1, 0 or -errno */
+int csk_getsockopt_int(int fd, int level, int name, int *value);
+int csk_setsockopt(int fd, int level, int name, const void *value, socklen_t len);
+int csk_getsockopt(int fd, int level, int name, void *value, socklen_t *len);
+int csk_sock_family(int fd);                                 /* family or -errno */
+int csk_bind(int fd, const struct sockaddr *addr, socklen_t len);
+int csk_listen(int fd, int backlog);
+int csk_shutdown(int fd, int how);
+
+/* ---- addresses (addr.c) ------------------------------------------------------------------ */
+
+/* Any socket address the kernel may hand back. */
+typedef union {
+    struct sockaddr sa;
+    struct sockaddr_in in4;
+    struct sockaddr_in6 in6;
+    struct sockaddr_un un;
+    struct sockaddr_storage storage;
+} csk_sockaddr;
+
+/* Fill `un` with the AF_UNIX address for `path` (len bytes, may hold NULs when abstract).  A path
+ * starting with NUL, or empty, is a Linux abstract address (empty: autobind) and is not
+ * NUL-terminated.  Returns the address length, or -ENAMETOOLONG. */
+int csk_unix_address(struct sockaddr_un *un, int family, const void *path, size_t len);
+
+/* The path of an AF_UNIX address returned by the kernel: where it starts and how many bytes it
+ * has, never reading past `addrlen`.  Sets *abstract for a Linux abstract-namespace name. */
+size_t csk_unix_path(const struct sockaddr_un *un, socklen_t addrlen, int *abstract);
+
+/* The local (peer = 0) or remote (peer = 1) address of a socket; *len is set to its length. */
+int csk_sockname(int fd, int peer, csk_sockaddr *addr, socklen_t *len);
+
+/* Text of an AF_INET/AF_INET6 host address ("%scope" appended for scoped IPv6).  0 or -errno. */
+int csk_ip_text(const csk_sockaddr *addr, char *out, size_t cap);
+
+/* A numeric host for `family` (AF_INET, AF_INET6 or AF_UNSPEC for either) into `addr` with port 0.
+ * Returns the address length, or 0 when `host` is not numeric for that family. */
+socklen_t csk_ip_parse_numeric(const char *host, int family, csk_sockaddr *addr);
+
+/* ---- resolver (resolve.c) ---------------------------------------------------------------- */
+
+/* The resolver reports getaddrinfo's own codes (EAI_*), not errno: it returns 0 or an EAI code,
+ * and for EAI_SYSTEM stores the errno in *sys_errno. */
+int csk_resolve_host(const char *host, int family, csk_sockaddr *addr, socklen_t *addrlen,
+                     int *sys_errno);
+
+/* ---- per-thread receive buffer (scratch.c) ----------------------------------------------- */
+
+/* recv(n) receives into memory the thread already holds and the binding copies out exactly what
+ * arrived, so a large n costs nothing when little data is waiting.  Requests above this size are
+ * served by the caller's own allocation, which bounds what each thread keeps. */
+#define CSK_SCRATCH_MAX ((size_t)256 * 1024)
+
+/* The calling thread's buffer of CSK_SCRATCH_MAX bytes (so any len <= CSK_SCRATCH_MAX fits), at
+ * the same address for the thread's whole life and freed when it exits; NULL when len is larger or
+ * memory is short. */
+void *csk_scratch(size_t len);
+
+/* Bytes the calling thread has reserved (resident memory is only what receives wrote). */
+size_t csk_scratch_held(void);
+
+#endif /* CSK_H */

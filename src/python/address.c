@@ -1,0 +1,330 @@
+/* Socket addresses between Python and C: the tuples and strings Python code passes to bind,
+ * connect and sendto, and the ones returned by accept, recvfrom, getsockname and getpeername.
+ *
+ * Each family is one entry of a table (parse + build), so a new family is a new entry.  Host
+ * names are turned into addresses here (numeric fast path first, then the resolver, GIL released).
+ */
+#include "binding.h"
+
+typedef int (*parse_fn)(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t *len,
+                        const char *caller);
+typedef PyObject *(*build_fn)(const csk_sockaddr *addr, socklen_t len);
+
+typedef struct {
+    int family;
+    parse_fn parse;
+    build_fn build;
+} family_entry;
+
+/* ---- host names ---------------------------------------------------------------------------- */
+
+/* The bytes of a host given as str (IDNA-encoded when not ASCII), bytes or bytearray.  `*keep`
+ * receives a new reference that owns the bytes (or NULL when borrowed). */
+static const char *host_chars(PyObject *host, PyObject **keep)
+{
+    const char *chars;
+    Py_ssize_t len;
+    *keep = NULL;
+    if (PyUnicode_Check(host) && PyUnicode_IS_ASCII(host)) {
+        chars = PyUnicode_AsUTF8AndSize(host, &len);
+    }
+    else if (PyUnicode_Check(host)) {
+        *keep = PyUnicode_AsEncodedString(host, "idna", NULL);
+        if (*keep == NULL) {
+            PyErr_SetString(PyExc_TypeError, "encoding of hostname failed");
+            return NULL;
+        }
+        chars = PyBytes_AS_STRING(*keep);
+        len = PyBytes_GET_SIZE(*keep);
+    }
+    else if (PyBytes_Check(host)) {
+        chars = PyBytes_AS_STRING(host);
+        len = PyBytes_GET_SIZE(host);
+    }
+    else if (PyByteArray_Check(host)) {
+        chars = PyByteArray_AS_STRING(host);
+        len = PyByteArray_GET_SIZE(host);
+    }
+    else {
+        PyErr_Format(PyExc_TypeError, "str, bytes or bytearray expected, not %s",
+                     Py_TYPE(host)->tp_name);
+        return NULL;
+    }
+    if (chars != NULL && strlen(chars) != (size_t)len) {
+        Py_CLEAR(*keep);
+        PyErr_SetString(PyExc_TypeError, "host name must not contain null character");
+        return NULL;
+    }
+    return chars;
+}
+
+static int wildcard(int family, csk_sockaddr *addr)
+{
+    memset(addr, 0, sizeof *addr);
+    addr->sa.sa_family = (sa_family_t)(family == AF_INET6 ? AF_INET6 : AF_INET);
+    return 0; /* INADDR_ANY and in6addr_any are all zero bytes */
+}
+
+static int broadcast(int family, csk_sockaddr *addr)
+{
+    if (family != AF_INET && family != AF_UNSPEC) {
+        PyErr_SetString(PyExc_OSError, "address family mismatched");
+        return -1;
+    }
+    memset(addr, 0, sizeof *addr);
+    addr->in4.sin_family = AF_INET;
+    addr->in4.sin_addr.s_addr = htonl(INADDR_BROADCAST);
+    return 0;
+}
+
+static int resolve(csk_state *st, const char *name, int family, csk_sockaddr *addr)
+{
+    socklen_t len = 0;
+    int gai, sys_errno = 0;
+    Py_BEGIN_ALLOW_THREADS
+    gai = csk_resolve_host(name, family, addr, &len, &sys_errno);
+    Py_END_ALLOW_THREADS
+    if (gai != 0) {
+        csk_raise_gai(st, gai, sys_errno);
+        return -1;
+    }
+    if (addr->sa.sa_family != AF_INET && addr->sa.sa_family != AF_INET6) {
+        PyErr_SetString(PyExc_OSError, "unknown address family");
+        return -1;
+    }
+    return 0;
+}
+
+int csk_host_to_addr(csk_state *st, PyObject *host, int family, csk_sockaddr *addr)
+{
+    PyObject *keep;
+    const char *name = host_chars(host, &keep);
+    if (name == NULL) {
+        return -1;
+    }
+    int r;
+    if (name[0] == '\0') {
+        r = wildcard(family, addr);
+    }
+    else if (strcmp(name, "<broadcast>") == 0 || strcmp(name, "255.255.255.255") == 0) {
+        r = broadcast(family, addr);
+    }
+    else if (csk_ip_parse_numeric(name, family, addr) != 0) {
+        r = 0;
+    }
+    else {
+        r = resolve(st, name, family, addr);
+    }
+    Py_XDECREF(keep);
+    return r;
+}
+
+/* ---- AF_INET / AF_INET6 ------------------------------------------------------------------ */
+
+static int port_overflow(const char *caller)
+{
+    PyErr_Format(PyExc_OverflowError, "%s(): port must be 0-65535.", caller);
+    return -1;
+}
+
+/* (host, port[, flowinfo[, scope_id]]): the fields shared by both IP families. */
+static int parse_ip(csk_sock *s, PyObject *obj, csk_sockaddr *addr, int family, int *port,
+                    const char *caller)
+{
+    const char *fam = family == AF_INET ? "AF_INET" : "AF_INET6";
+    if (!PyTuple_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s(): %s address must be tuple, not %.500s", caller, fam,
+                     Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(obj);
+    if (family == AF_INET ? n != 2 : (n < 2 || n > 4)) {
+        PyErr_SetString(PyExc_TypeError,
+                        family == AF_INET
+                            ? "AF_INET address must be a pair (host, port)"
+                            : "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])");
+        return -1;
+    }
+    PyObject *host = PyTuple_GET_ITEM(obj, 0);
+    if (!PyUnicode_Check(host) && !PyBytes_Check(host) && !PyByteArray_Check(host)) {
+        PyErr_Format(PyExc_TypeError, "str, bytes or bytearray expected, not %s",
+                     Py_TYPE(host)->tp_name);
+        return -1;
+    }
+    if (csk_to_int(PyTuple_GET_ITEM(obj, 1), port) < 0) {
+        if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
+            PyErr_Clear();
+            return port_overflow(caller);
+        }
+        return -1;
+    }
+    /* The built-in module resolves the host before it checks the port's range. */
+    if (csk_host_to_addr(s->state, host, family, addr) < 0) {
+        return -1;
+    }
+    if (*port < 0 || *port > 0xffff) {
+        return port_overflow(caller);
+    }
+    return 0;
+}
+
+static int parse_inet(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t *len,
+                      const char *caller)
+{
+    int port;
+    if (parse_ip(s, obj, addr, AF_INET, &port, caller) < 0) {
+        return -1;
+    }
+    addr->in4.sin_family = AF_INET;
+    addr->in4.sin_port = htons((uint16_t)port);
+    *len = sizeof addr->in4;
+    return 0;
+}
+
+static int parse_inet6(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t *len,
+                       const char *caller)
+{
+    int port;
+    unsigned flowinfo = 0, scope_id = 0;
+    if (PyTuple_Check(obj)) {
+        /* Optional fields convert before the host resolves, as the built-in parser does. */
+        Py_ssize_t n = PyTuple_GET_SIZE(obj);
+        if ((n > 2 && n <= 4 && csk_to_uint_mask(PyTuple_GET_ITEM(obj, 2), &flowinfo) < 0) ||
+            (n == 4 && csk_to_uint_mask(PyTuple_GET_ITEM(obj, 3), &scope_id) < 0)) {
+            return -1;
+        }
+    }
+    if (parse_ip(s, obj, addr, AF_INET6, &port, caller) < 0) {
+        return -1;
+    }
+    if (flowinfo > 0xfffff) {
+        PyErr_Format(PyExc_OverflowError, "%s(): flowinfo must be 0-1048575.", caller);
+        return -1;
+    }
+    addr->in6.sin6_family = AF_INET6;
+    addr->in6.sin6_port = htons((uint16_t)port);
+    addr->in6.sin6_flowinfo = htonl(flowinfo);
+    addr->in6.sin6_scope_id = scope_id;
+    *len = sizeof addr->in6;
+    return 0;
+}
+
+static PyObject *ip_text(const csk_sockaddr *addr)
+{
+    char text[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
+    int err = csk_ip_text(addr, text, sizeof text);
+    if (err < 0) {
+        return csk_raise(err);
+    }
+    return PyUnicode_FromString(text);
+}
+
+static PyObject *build_inet(const csk_sockaddr *addr, socklen_t len)
+{
+    (void)len;
+    PyObject *host = ip_text(addr);
+    if (host == NULL) {
+        return NULL;
+    }
+    return Py_BuildValue("(Ni)", host, ntohs(addr->in4.sin_port));
+}
+
+static PyObject *build_inet6(const csk_sockaddr *addr, socklen_t len)
+{
+    (void)len;
+    PyObject *host = ip_text(addr);
+    if (host == NULL) {
+        return NULL;
+    }
+    return Py_BuildValue("(NiII)", host, ntohs(addr->in6.sin6_port),
+                         ntohl(addr->in6.sin6_flowinfo), addr->in6.sin6_scope_id);
+}
+
+/* ---- AF_UNIX ----------------------------------------------------------------------------- */
+
+static int parse_unix(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t *len,
+                      const char *caller)
+{
+    (void)caller;
+    PyObject *path_obj;
+    /* The filesystem encoding with surrogateescape (PEP 383); embedded NULs are allowed because
+     * Linux abstract names may contain them. */
+    if (PyUnicode_Check(obj)) {
+        path_obj = PyUnicode_EncodeFSDefault(obj);
+        if (path_obj == NULL) {
+            return -1;
+        }
+    }
+    else {
+        path_obj = Py_NewRef(obj);
+    }
+    Py_buffer path;
+    if (PyObject_GetBuffer(path_obj, &path, PyBUF_SIMPLE) < 0) {
+        Py_DECREF(path_obj);
+        return -1;
+    }
+    int n = csk_unix_address(&addr->un, s->sock_family, path.buf, (size_t)path.len);
+    PyBuffer_Release(&path);
+    Py_DECREF(path_obj);
+    if (n < 0) {
+        PyErr_SetString(PyExc_OSError, "AF_UNIX path too long");
+        return -1;
+    }
+    *len = (socklen_t)n;
+    return 0;
+}
+
+static PyObject *build_unix(const csk_sockaddr *addr, socklen_t len)
+{
+    int abstract;
+    size_t n = csk_unix_path(&addr->un, len, &abstract);
+    if (abstract) {
+        return PyBytes_FromStringAndSize(addr->un.sun_path, (Py_ssize_t)n);
+    }
+    return PyUnicode_DecodeFSDefaultAndSize(addr->un.sun_path, (Py_ssize_t)n);
+}
+
+/* ---- the family table ---------------------------------------------------------------------- */
+
+static const family_entry families[] = {
+    {AF_INET, parse_inet, build_inet},
+    {AF_INET6, parse_inet6, build_inet6},
+    {AF_UNIX, parse_unix, build_unix},
+};
+
+static const family_entry *find_family(int family)
+{
+    for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
+        if (families[i].family == family) {
+            return &families[i];
+        }
+    }
+    return NULL;
+}
+
+int csk_address_parse(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t *len,
+                      const char *caller)
+{
+    const family_entry *f = find_family(s->sock_family);
+    if (f == NULL) {
+        PyErr_Format(PyExc_OSError, "%s(): bad family", caller);
+        return -1;
+    }
+    memset(addr, 0, sizeof *addr);
+    return f->parse(s, obj, addr, len, caller);
+}
+
+PyObject *csk_address_build(const csk_sockaddr *addr, socklen_t len, int proto)
+{
+    (void)proto;
+    if (len == 0) {
+        Py_RETURN_NONE; /* no address: recvfrom on a connected stream, for one */
+    }
+    const family_entry *f = find_family(addr->sa.sa_family);
+    if (f != NULL) {
+        return f->build(addr, len);
+    }
+    /* An unknown family: its number and the raw bytes, as the built-in module returns them. */
+    return Py_BuildValue("(iy#)", addr->sa.sa_family, addr->sa.sa_data,
+                         (Py_ssize_t)sizeof addr->sa.sa_data);
+}

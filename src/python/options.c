@@ -1,0 +1,92 @@
+/* Socket options: setsockopt and getsockopt in their integer, bytes and (setsockopt) NULL forms,
+ * with the built-in module's argument rules and range checks.
+ */
+#include "binding.h"
+
+CSK_DOC(sock_setsockopt,
+        "setsockopt(level, option, value: int)\n"
+        "setsockopt(level, option, value: buffer)\n"
+        "setsockopt(level, option, None, optlen: int)\n\n"
+        "Set a socket option.  See the Unix manual for level and option.\n"
+        "The value argument can either be an integer, a string buffer, or\n"
+        "None, optlen.");
+
+PyObject *sock_setsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
+{
+    int level, name, r;
+    if (!csk_nargs("setsockopt", nargs, 3, 4) || csk_to_int(args[0], &level) < 0 ||
+        csk_to_int(args[1], &name) < 0) {
+        return NULL;
+    }
+    PyObject *value = args[2];
+    int fd = csk_sock_fd(s);
+    if (nargs == 4) {
+        /* setsockopt(level, option, None, optlen): a NULL value of optlen bytes (AF_ALG). */
+        unsigned optlen;
+        if (value != Py_None) {
+            PyErr_Format(PyExc_TypeError, "setsockopt() argument 3 must be NoneType, not %.50s",
+                         Py_TYPE(value)->tp_name);
+            return NULL;
+        }
+        if (csk_to_uint_mask(args[3], &optlen) < 0) {
+            return NULL;
+        }
+        r = csk_setsockopt(fd, level, name, NULL, (socklen_t)optlen);
+    }
+    else if (PyIndex_Check(value)) {
+        int flag;
+        if (csk_to_int(value, &flag) < 0) {
+            /* As the built-in module, whose last resort is the buffer form, reports it. */
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "a bytes-like object is required, not '%.100s'",
+                         Py_TYPE(value)->tp_name);
+            return NULL;
+        }
+        r = csk_setsockopt(fd, level, name, &flag, sizeof flag);
+    }
+    else {
+        Py_buffer view;
+        if (csk_get_buffer(value, &view, "setsockopt", 0) < 0) {
+            return NULL;
+        }
+        r = csk_setsockopt(fd, level, name, view.buf, (socklen_t)view.len);
+        PyBuffer_Release(&view);
+    }
+    if (r < 0) {
+        return csk_raise(r);
+    }
+    Py_RETURN_NONE;
+}
+
+CSK_DOC(sock_getsockopt,
+        "getsockopt(level, option[, buffersize]) -> value\n\n"
+        "Get a socket option.  See the Unix manual for level and option.\n"
+        "If a nonzero buffersize argument is given, the return value is a\n"
+        "string of that length; otherwise it is an integer.");
+
+PyObject *sock_getsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
+{
+    int level, name, buflen = 0;
+    if (!csk_nargs("getsockopt", nargs, 2, 3) || csk_to_int(args[0], &level) < 0 ||
+        csk_to_int(args[1], &name) < 0 || (nargs == 3 && csk_to_int(args[2], &buflen) < 0)) {
+        return NULL;
+    }
+    int fd = csk_sock_fd(s);
+    if (buflen == 0) {
+        int flag = 0;
+        socklen_t len = sizeof flag;
+        int r = csk_getsockopt(fd, level, name, &flag, &len);
+        return r < 0 ? csk_raise(r) : PyLong_FromLong(flag);
+    }
+    if (buflen < 0 || buflen > 1024) {
+        PyErr_SetString(PyExc_OSError, "getsockopt buflen out of range");
+        return NULL;
+    }
+    char buf[1024];
+    socklen_t len = (socklen_t)buflen;
+    int r = csk_getsockopt(fd, level, name, buf, &len);
+    if (r < 0) {
+        return csk_raise(r);
+    }
+    return PyBytes_FromStringAndSize(buf, len);
+}
