@@ -1,0 +1,67 @@
+"""Shared fixtures: every test must leave no file descriptor and no thread behind.
+
+Tests use `csocket.socket`, the interpreter's own Lib/socket.py bound to csocket, so the pytest
+process itself keeps the built-in module; a test that needs csocket installed process-wide (ssl,
+strace) runs a child interpreter with `python -m csocket run`.
+"""
+import gc
+import os
+import sys
+import threading
+import time
+
+import pytest
+
+FD_DIR = "/proc/self/fd"
+
+
+def _open_fds():
+    fds = {}
+    for name in os.listdir(FD_DIR):
+        try:
+            fds[int(name)] = os.readlink(os.path.join(FD_DIR, name))
+        except OSError:
+            pass  # the descriptor listdir itself used, already closed
+    return fds
+
+
+@pytest.fixture(autouse=True)
+def no_leaks(request):
+    """Fail a test that leaves a descriptor open or a thread running."""
+    if request.node.get_closest_marker("allow_leaks"):
+        yield
+        return
+    fds_before = _open_fds()
+    threads_before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 5.0
+    for t in set(threading.enumerate()) - threads_before:
+        t.join(max(0.0, deadline - time.monotonic()))
+    gc.collect()
+    leaked_threads = [t.name for t in set(threading.enumerate()) - threads_before if t.is_alive()]
+    fds_after = _open_fds()
+    leaked_fds = {fd: target for fd, target in fds_after.items()
+                  if fd not in fds_before or fds_before[fd] != target}
+    assert not leaked_threads, f"threads left running: {leaked_threads}"
+    assert not leaked_fds, f"file descriptors left open: {leaked_fds}"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "allow_leaks: the test manages descriptors itself")
+
+
+@pytest.fixture
+def run_installed(tmp_path):
+    """Run Python code in a child interpreter with csocket installed; return CompletedProcess."""
+    import subprocess
+
+    def run(code, *args, timeout=60, check=True):
+        script = tmp_path / "child.py"
+        script.write_text(code)
+        proc = subprocess.run([sys.executable, "-m", "csocket", "run", str(script), *args],
+                              capture_output=True, text=True, timeout=timeout)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"child failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+        return proc
+
+    return run
