@@ -42,7 +42,7 @@ static const char *host_chars(PyObject *host, PyObject **keep)
         len = PyBytes_GET_SIZE(host);
     }
     else if (PyByteArray_Check(host)) {
-        chars = PyByteArray_AS_STRING(host);
+        chars = PyByteArray_AsString(host);
         len = PyByteArray_GET_SIZE(host);
     }
     else {
@@ -325,6 +325,6 @@ PyObject *csk_address_build(const csk_sockaddr *addr, socklen_t len, int proto)
         return f->build(addr, len);
     }
     /* An unknown family: its number and the raw bytes, as the built-in module returns them. */
-    return Py_BuildValue("(iy#)", addr->sa.sa_family, addr->sa.sa_data,
-                         (Py_ssize_t)sizeof addr->sa.sa_data);
+    PyObject *raw = PyBytes_FromStringAndSize(addr->sa.sa_data, sizeof addr->sa.sa_data);
+    return raw == NULL ? NULL : Py_BuildValue("(iN)", addr->sa.sa_family, raw);
 }

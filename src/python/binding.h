@@ -5,11 +5,29 @@
 #ifndef CSK_BINDING_H
 #define CSK_BINDING_H
 
-#define PY_SSIZE_T_CLEAN
+/* No PY_SSIZE_T_CLEAN: on 3.9-3.12 it renames the argument parsers to private _SizeT symbols.
+ * csocket therefore never uses the '#' formats of PyArg_Parse* and Py_BuildValue. */
 #include <Python.h>
 
 #include "sockobject.h"
 #include "../core/csk.h"
+
+/* ---- public C API only -------------------------------------------------------------------- */
+/* Some of CPython's own macros expand to private symbols: Py_None and Py_True to the data symbols
+ * _Py_NoneStruct and _Py_TrueStruct, Py_DECREF to a call of _Py_Dealloc.  csocket routes them to
+ * public functions instead, so the built extension imports no _Py* symbol (nm -D shows it). */
+extern PyObject *csk_none, *csk_true, *csk_false; /* set once at import; immortal singletons */
+#undef Py_None
+#define Py_None csk_none
+#undef Py_True
+#define Py_True csk_true
+#undef Py_False
+#define Py_False csk_false
+#undef Py_DECREF
+#define Py_DECREF(op) Py_DecRef((PyObject *)(op))
+#undef Py_XDECREF
+#define Py_XDECREF(op) Py_DecRef((PyObject *)(op))
+int csk_init_singletons(void);
 
 /* ---- compatibility with older CPython (public API only) ---------------------------------- */
 

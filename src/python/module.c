@@ -3,6 +3,18 @@
  */
 #include "binding.h"
 
+PyObject *csk_none, *csk_true, *csk_false;
+
+int csk_init_singletons(void)
+{
+    if (csk_none == NULL) {
+        csk_none = Py_BuildValue(""); /* None, through a public function */
+        csk_true = PyBool_FromLong(1);
+        csk_false = PyBool_FromLong(0);
+    }
+    return csk_none != NULL ? 0 : -1;
+}
+
 csk_state *csk_state_of_module(PyObject *module)
 {
     return (csk_state *)PyModule_GetState(module);
@@ -94,6 +106,9 @@ static PyMethodDef *const function_tables[] = {
 static int module_exec(PyObject *module)
 {
     csk_state *st = csk_state_of_module(module);
+    if (csk_init_singletons() < 0) {
+        return -1;
+    }
     st->default_timeout = CSK_TIMEOUT_NONE;
     st->sock_type = (PyTypeObject *)PyType_FromModuleAndSpec(module, csk_sock_spec(), NULL);
     if (st->sock_type == NULL) {

@@ -65,3 +65,26 @@ def run_installed(tmp_path):
         return proc
 
     return run
+
+
+@pytest.fixture(params=["builtin", "csocket"])
+def S(request):
+    """The socket module under test: the interpreter's own, on the built-in _socket or on csocket.
+
+    Tests written against S prove that csocket behaves as the built-in module does.
+    """
+    if request.param == "builtin":
+        import socket
+
+        return socket
+    import csocket.socket
+
+    return csocket.socket
+
+
+@pytest.fixture
+def C():
+    """The socket module bound to csocket (for csocket-only behaviour)."""
+    import csocket.socket
+
+    return csocket.socket

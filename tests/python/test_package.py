@@ -1,0 +1,80 @@
+"""The package: install() and its refusal, `python -m csocket run`, the csocket.socket view, and the
+built extension's imports (public C API only)."""
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import csocket
+from csocket import _csocket
+
+
+def python(*args, **kw):
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=60, **kw)
+
+
+def test_install_before_socket_makes_it_the_process_socket():
+    proc = python("-c", "import csocket; csocket.install(); csocket.install(); import socket, ssl;"
+                        "print(socket._socket.__name__, csocket.installed())")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["csocket._csocket", "True"]
+
+
+def test_install_after_socket_refuses_and_says_what_to_do():
+    proc = python("-c", "import socket, csocket; csocket.install()")
+    assert proc.returncode != 0
+    assert "InstallError" in proc.stderr
+    assert "before the socket module is imported" in proc.stderr
+    assert "python -m csocket run" in proc.stderr
+
+
+def test_run_script_and_module(tmp_path):
+    script = tmp_path / "prog.py"
+    script.write_text("import sys, socket\nprint(socket._socket.__name__, sys.argv[1:], __name__)\n")
+    proc = python("-m", "csocket", "run", str(script), "a", "b")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "csocket._csocket ['a', 'b'] __main__"
+    (tmp_path / "progmod.py").write_text(script.read_text())
+    proc = python("-m", "csocket", "run", "-m", "progmod", "x", cwd=tmp_path,
+                  env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "csocket._csocket ['x'] __main__"
+
+
+def test_usage_errors():
+    assert python("-m", "csocket").returncode == 2
+    assert python("-m", "csocket", "run").returncode == 2
+    assert python("-m", "csocket", "run", "-m").returncode == 2
+    assert python("-m", "csocket", "--help").returncode == 0
+
+
+def test_view_leaves_the_process_alone():
+    proc = python("-c", "import sys, csocket.socket as s; "
+                        "print('_socket' in sys.modules, 'socket' in sys.modules, s._socket.__name__)")
+    assert proc.stdout.split() == ["False", "False", "csocket._csocket"]
+
+
+def test_view_is_the_interpreters_socket_module():
+    import csocket.socket as view
+    import socket
+
+    assert view.socket.__mro__[1] is _csocket.socket
+    assert set(socket.__all__) <= set(dir(view))
+    assert view.AddressFamily.AF_INET == socket.AF_INET
+
+
+@pytest.mark.skipif(shutil.which("nm") is None, reason="binutils' nm is not installed")
+def test_extension_uses_only_the_public_c_api():
+    out = subprocess.run(["nm", "-D", "--undefined-only", _csocket.__file__],
+                         capture_output=True, text=True, check=True).stdout
+    private = [line.split()[-1] for line in out.splitlines() if line.split()[-1].startswith("_Py")]
+    assert private == []
+    assert "PyModuleDef_Init" in out  # the check does see Python symbols
+
+
+def test_version_has_one_home():
+    from csocket import _version
+
+    assert csocket.__version__ == _version.__version__
