@@ -49,6 +49,10 @@ typedef ssize_t (*csk_attempt_fn)(int fd, void *op);
  * attempt or the wait, or CSK_ETIMEOUT. */
 ssize_t csk_io(int fd, short events, csk_attempt_fn attempt, void *op, csk_deadline *dl);
 
+/* csk_io() for a caller whose own attempt just found the operation would block: wait first. */
+ssize_t csk_io_after_wait(int fd, short events, csk_attempt_fn attempt, void *op,
+                          csk_deadline *dl);
+
 /* Wait until `fd` is ready for `events` or the deadline passes.  0 when ready, -EINTR,
  * CSK_ETIMEOUT, or another -errno from poll(). */
 int csk_wait(int fd, short events, csk_deadline *dl);

@@ -70,6 +70,13 @@ ssize_t csk_io(int fd, short events, csk_attempt_fn attempt, void *op, csk_deadl
     }
 }
 
+ssize_t csk_io_after_wait(int fd, short events, csk_attempt_fn attempt, void *op,
+                          csk_deadline *dl)
+{
+    int w = csk_wait(fd, events, dl);
+    return w < 0 ? w : csk_io(fd, events, attempt, op, dl);
+}
+
 /* ---- attempts: one system call each --------------------------------------------------------- */
 
 ssize_t csk_recv_attempt(int fd, void *op)

@@ -85,6 +85,11 @@ PyObject *csk_raise_gai(csk_state *st, int gai, int sys_errno);
 Py_ssize_t csk_sock_call(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
                          csk_deadline *dl);
 
+/* csk_sock_call() for a data transfer (recv/send family): tries once without releasing the GIL
+ * where that cannot block or change the result, then as csk_sock_call(). */
+Py_ssize_t csk_sock_xfer(csk_sock *s, short events, csk_attempt_fn attempt, csk_xfer *x,
+                         csk_deadline *dl);
+
 /* ---- timeouts (timeout.c) ---------------------------------------------------------------- */
 
 /* No timeout (blocking): CPython stores -1 s, and any negative value means the same. */

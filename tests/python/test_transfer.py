@@ -197,3 +197,34 @@ def test_sockopts(S):
             s.setsockopt(S.SOL_SOCKET, S.SO_REUSEADDR, 1, 4)
         with pytest.raises(OSError):
             s.setsockopt(S.SOL_SOCKET, 12345, 1)
+
+
+def test_blocking_send_is_never_short(S):
+    """A blocking send() waits for room rather than returning a partial count."""
+    a, b = S.socketpair()
+    big = os.urandom(4 << 20)
+    received = []
+
+    def reader():
+        n = 0
+        while n < len(big):
+            chunk = b.recv(1 << 16)
+            received.append(chunk)
+            n += len(chunk)
+
+    t = threading.Thread(target=reader)
+    t.start()
+    with a, b:
+        assert a.send(big) == len(big)
+        t.join(30)
+    assert b"".join(received) == big
+
+
+def test_blocking_recv_waitall_waits_for_everything(S):
+    a, b = S.socketpair()
+    with a, b:
+        a.sendall(b"12345")
+        timer = threading.Timer(0.2, a.sendall, (b"67890",))
+        timer.start()
+        assert b.recv(10, S.MSG_WAITALL) == b"1234567890"
+        timer.join()
