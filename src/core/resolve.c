@@ -71,8 +71,8 @@ int csk_numeric_sockaddr(const char *host, const char *service, csk_sockaddr *ad
     return 0;
 }
 
-int csk_getnameinfo(const csk_sockaddr *addr, socklen_t addrlen, int flags, char *host,
-                    char *serv, int *sys_errno)
+int csk_getnameinfo(const csk_sockaddr *addr, socklen_t addrlen, int flags, char *host, char *serv,
+                    int *sys_errno)
 {
     int gai = getnameinfo(&addr->sa, addrlen, host, CSK_NI_MAXHOST, serv, CSK_NI_MAXSERV, flags);
     return gai_result(gai, sys_errno);
@@ -81,7 +81,8 @@ int csk_getnameinfo(const csk_sockaddr *addr, socklen_t addrlen, int flags, char
 /* ---- memory for the database lookups ------------------------------------------------------ */
 
 #define LOOKUP_FIRST ((size_t)2048)
-#define LOOKUP_MAX ((size_t)1 << 20) /* an answer larger than this is an error, not a reason to grow */
+#define LOOKUP_MAX                                                                                 \
+    ((size_t)1 << 20) /* an answer larger than this is an error, not a reason to grow */
 
 void csk_lookup_free(csk_lookup_buf *b)
 {
@@ -160,9 +161,9 @@ static int servent_r(const char *name, int port, const char *proto, struct serve
         if (r < 0) {
             return r;
         }
-        r = name != NULL ? getservbyname_r(name, proto, ent, b->buf, b->cap, &found)
-                         : getservbyport_r(htons((uint16_t)port), proto, ent, b->buf, b->cap,
-                                           &found);
+        r = name != NULL
+                ? getservbyname_r(name, proto, ent, b->buf, b->cap, &found)
+                : getservbyport_r(htons((uint16_t)port), proto, ent, b->buf, b->cap, &found);
         if (r != ERANGE) {
             break;
         }

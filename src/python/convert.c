@@ -7,9 +7,9 @@
 #include "binding.h"
 
 static CSK_DOC(csk_mod_inet_aton,
-        "inet_aton(string) -> bytes\n\n"
-        "The 4 packed bytes (network byte order) of an IPv4 address in any of the forms\n"
-        "the C library's inet_aton() accepts, such as '127.0.0.1' or '127.1'.");
+               "inet_aton(string) -> bytes\n\n"
+               "The 4 packed bytes (network byte order) of an IPv4 address in any of the forms\n"
+               "the C library's inet_aton() accepts, such as '127.0.0.1' or '127.1'.");
 
 static PyObject *csk_mod_inet_aton(PyObject *module, PyObject *args)
 {
@@ -27,8 +27,8 @@ static PyObject *csk_mod_inet_aton(PyObject *module, PyObject *args)
 }
 
 static CSK_DOC(csk_mod_inet_ntoa,
-        "inet_ntoa(packed_ip) -> str\n\n"
-        "The dotted-quad text of 4 packed bytes holding an IPv4 address.");
+               "inet_ntoa(packed_ip) -> str\n\n"
+               "The dotted-quad text of 4 packed bytes holding an IPv4 address.");
 
 static PyObject *csk_mod_inet_ntoa(PyObject *module, PyObject *args)
 {
@@ -49,9 +49,9 @@ static PyObject *csk_mod_inet_ntoa(PyObject *module, PyObject *args)
 }
 
 static CSK_DOC(csk_mod_inet_pton,
-        "inet_pton(family, string) -> bytes\n\n"
-        "The packed bytes of an IP address written in the standard text form of\n"
-        "`family` (AF_INET: 4 bytes, AF_INET6: 16 bytes).");
+               "inet_pton(family, string) -> bytes\n\n"
+               "The packed bytes of an IP address written in the standard text form of\n"
+               "`family` (AF_INET: 4 bytes, AF_INET6: 16 bytes).");
 
 static PyObject *csk_mod_inet_pton(PyObject *module, PyObject *args)
 {
@@ -74,8 +74,8 @@ static PyObject *csk_mod_inet_pton(PyObject *module, PyObject *args)
 }
 
 static CSK_DOC(csk_mod_inet_ntop,
-        "inet_ntop(family, packed_ip) -> str\n\n"
-        "The standard text form of a packed IP address of `family` (AF_INET or AF_INET6).");
+               "inet_ntop(family, packed_ip) -> str\n\n"
+               "The standard text form of a packed IP address of `family` (AF_INET or AF_INET6).");
 
 static PyObject *csk_mod_inet_ntop(PyObject *module, PyObject *args)
 {
@@ -125,7 +125,8 @@ static PyObject *swap16(PyObject *args, const char *format, const char *name)
 #if PY_VERSION_HEX < 0x030A0000
         if (PyErr_WarnFormat(PyExc_DeprecationWarning, 1,
                              "%s: Python int too large to convert to C 16-bit unsigned integer "
-                             "(The silent truncation is deprecated)", name) < 0) {
+                             "(The silent truncation is deprecated)",
+                             name) < 0) {
             return NULL;
         }
 #else

@@ -109,11 +109,10 @@ static PyObject *gai_list(const struct addrinfo *res, int proto)
             memcpy(&addr, res->ai_addr, len);
         }
         PyObject *sa = csk_address_build(&addr, (socklen_t)len, proto);
-        PyObject *item = sa == NULL ? NULL
-                                    : Py_BuildValue("iiisN", res->ai_family, res->ai_socktype,
-                                                    res->ai_protocol,
-                                                    res->ai_canonname ? res->ai_canonname : "",
-                                                    sa);
+        PyObject *item =
+            sa == NULL ? NULL
+                       : Py_BuildValue("iiisN", res->ai_family, res->ai_socktype, res->ai_protocol,
+                                       res->ai_canonname ? res->ai_canonname : "", sa);
         if (item == NULL || PyList_Append(list, item) < 0) {
             Py_CLEAR(list);
         }
@@ -123,10 +122,10 @@ static PyObject *gai_list(const struct addrinfo *res, int proto)
 }
 
 static CSK_DOC(csk_mod_getaddrinfo,
-        "getaddrinfo(host, port, family=0, type=0, proto=0, flags=0)\n"
-        "    -> list of (family, type, proto, canonname, sockaddr)\n\n"
-        "The addresses the system resolver gives for a host and a port (service).  host is\n"
-        "a name, a numeric address or None; port an int, a service name or None.");
+               "getaddrinfo(host, port, family=0, type=0, proto=0, flags=0)\n"
+               "    -> list of (family, type, proto, canonname, sockaddr)\n\n"
+               "The addresses the system resolver gives for a host and a port (service).  host is\n"
+               "a name, a numeric address or None; port an int, a service name or None.");
 
 static PyObject *csk_mod_getaddrinfo(PyObject *module, PyObject *args, PyObject *kwargs)
 {
@@ -147,7 +146,7 @@ static PyObject *csk_mod_getaddrinfo(PyObject *module, PyObject *args, PyObject 
         struct addrinfo *res;
         int gai, sys_errno;
         Py_BEGIN_ALLOW_THREADS
-        gai = csk_getaddrinfo(hptr, pptr, family, type, proto, flags, &res, &sys_errno);
+            gai = csk_getaddrinfo(hptr, pptr, family, type, proto, flags, &res, &sys_errno);
         Py_END_ALLOW_THREADS
         if (gai != 0) {
             csk_raise_gai(csk_state_of_module(module), gai, sys_errno);
@@ -185,7 +184,7 @@ static int nameinfo_address(csk_state *st, PyObject *sa, csk_sockaddr *addr, soc
     }
     PyOS_snprintf(service, sizeof service, "%d", port);
     Py_BEGIN_ALLOW_THREADS
-    gai = csk_numeric_sockaddr(host, service, addr, len, &multiple, &sys_errno);
+        gai = csk_numeric_sockaddr(host, service, addr, len, &multiple, &sys_errno);
     Py_END_ALLOW_THREADS
     if (gai != 0) {
         csk_raise_gai(st, gai, sys_errno);
@@ -207,9 +206,9 @@ static int nameinfo_address(csk_state *st, PyObject *sa, csk_sockaddr *addr, soc
 }
 
 static CSK_DOC(csk_mod_getnameinfo,
-        "getnameinfo(sockaddr, flags) -> (host, port)\n\n"
-        "The host and service names of a socket address with a numeric host, as the\n"
-        "system resolver reports them (NI_* flags).");
+               "getnameinfo(sockaddr, flags) -> (host, port)\n\n"
+               "The host and service names of a socket address with a numeric host, as the\n"
+               "system resolver reports them (NI_* flags).");
 
 static PyObject *csk_mod_getnameinfo(PyObject *module, PyObject *args)
 {
@@ -230,7 +229,7 @@ static PyObject *csk_mod_getnameinfo(PyObject *module, PyObject *args)
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    gai = csk_getnameinfo(&addr, len, flags, host, serv, &sys_errno);
+        gai = csk_getnameinfo(&addr, len, flags, host, serv, &sys_errno);
     Py_END_ALLOW_THREADS
     if (gai != 0) {
         return csk_raise_gai(st, gai, sys_errno);
@@ -291,8 +290,8 @@ static PyObject *host_entry(csk_state *st, int r, int herr, const struct hostent
 }
 
 static CSK_DOC(csk_mod_gethostbyname,
-        "gethostbyname(host) -> address\n\n"
-        "The IPv4 address of a host name, as text such as '127.0.0.1'.");
+               "gethostbyname(host) -> address\n\n"
+               "The IPv4 address of a host name, as text such as '127.0.0.1'.");
 
 static PyObject *csk_mod_gethostbyname(PyObject *module, PyObject *args)
 {
@@ -311,8 +310,8 @@ static PyObject *csk_mod_gethostbyname(PyObject *module, PyObject *args)
 }
 
 static CSK_DOC(csk_mod_gethostbyname_ex,
-        "gethostbyname_ex(host) -> (name, aliaslist, addresslist)\n\n"
-        "The host's entry: its primary name, its other names and its IPv4 addresses.");
+               "gethostbyname_ex(host) -> (name, aliaslist, addresslist)\n\n"
+               "The host's entry: its primary name, its other names and its IPv4 addresses.");
 
 static PyObject *csk_mod_gethostbyname_ex(PyObject *module, PyObject *args)
 {
@@ -330,7 +329,7 @@ static PyObject *csk_mod_gethostbyname_ex(PyObject *module, PyObject *args)
         csk_lookup_buf b = {NULL, 0};
         int r, herr = 0;
         Py_BEGIN_ALLOW_THREADS
-        r = csk_gethostbyname(name, &ent, &b, &herr);
+            r = csk_gethostbyname(name, &ent, &b, &herr);
         Py_END_ALLOW_THREADS
         result = host_entry(st, r, herr, &ent, addr.sa.sa_family);
         csk_lookup_free(&b);
@@ -364,7 +363,7 @@ static PyObject *host_by_addr(csk_state *st, const char *name)
     csk_lookup_buf b = {NULL, 0};
     int r, herr = 0;
     Py_BEGIN_ALLOW_THREADS
-    r = csk_gethostbyaddr(raw, rawlen, addr.sa.sa_family, &ent, &b, &herr);
+        r = csk_gethostbyaddr(raw, rawlen, addr.sa.sa_family, &ent, &b, &herr);
     Py_END_ALLOW_THREADS
     PyObject *result = host_entry(st, r, herr, &ent, addr.sa.sa_family);
     csk_lookup_free(&b);
@@ -372,8 +371,8 @@ static PyObject *host_by_addr(csk_state *st, const char *name)
 }
 
 static CSK_DOC(csk_mod_gethostbyaddr,
-        "gethostbyaddr(host) -> (name, aliaslist, addresslist)\n\n"
-        "The entry of the host at an address (IPv4 or IPv6; a name is resolved first).");
+               "gethostbyaddr(host) -> (name, aliaslist, addresslist)\n\n"
+               "The entry of the host at an address (IPv4 or IPv6; a name is resolved first).");
 
 static PyObject *csk_mod_gethostbyaddr(PyObject *module, PyObject *args)
 {
@@ -402,7 +401,7 @@ static PyObject *csk_mod_gethostname(PyObject *module, PyObject *Py_UNUSED(ignor
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    err = csk_gethostname(name, sizeof name);
+        err = csk_gethostname(name, sizeof name);
     Py_END_ALLOW_THREADS
     return err < 0 ? csk_raise(err) : PyUnicode_DecodeFSDefault(name);
 }
@@ -440,8 +439,8 @@ static PyObject *csk_mod_sethostname(PyObject *module, PyObject *args)
 /* ---- services and protocols -------------------------------------------------------------- */
 
 static CSK_DOC(csk_mod_getservbyname,
-        "getservbyname(servicename[, protocolname]) -> integer\n\n"
-        "The port of a service (such as 'http'), for a protocol ('tcp', 'udp') or any.");
+               "getservbyname(servicename[, protocolname]) -> integer\n\n"
+               "The port of a service (such as 'http'), for a protocol ('tcp', 'udp') or any.");
 
 static PyObject *csk_mod_getservbyname(PyObject *module, PyObject *args)
 {
@@ -455,7 +454,7 @@ static PyObject *csk_mod_getservbyname(PyObject *module, PyObject *args)
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    err = csk_getservbyname(name, proto, &port);
+        err = csk_getservbyname(name, proto, &port);
     Py_END_ALLOW_THREADS
     if (err == -ENOENT) {
         PyErr_SetString(PyExc_OSError, "service/proto not found");
@@ -465,8 +464,8 @@ static PyObject *csk_mod_getservbyname(PyObject *module, PyObject *args)
 }
 
 static CSK_DOC(csk_mod_getservbyport,
-        "getservbyport(port[, protocolname]) -> string\n\n"
-        "The name of the service on a port, for a protocol ('tcp', 'udp') or any.");
+               "getservbyport(port[, protocolname]) -> string\n\n"
+               "The name of the service on a port, for a protocol ('tcp', 'udp') or any.");
 
 static PyObject *csk_mod_getservbyport(PyObject *module, PyObject *args)
 {
@@ -485,7 +484,7 @@ static PyObject *csk_mod_getservbyport(PyObject *module, PyObject *args)
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    err = csk_getservbyport(port, proto, name, sizeof name);
+        err = csk_getservbyport(port, proto, name, sizeof name);
     Py_END_ALLOW_THREADS
     if (err == -ENOENT) {
         PyErr_SetString(PyExc_OSError, "port/proto not found");
@@ -494,9 +493,8 @@ static PyObject *csk_mod_getservbyport(PyObject *module, PyObject *args)
     return err < 0 ? csk_raise(err) : PyUnicode_FromString(name);
 }
 
-static CSK_DOC(csk_mod_getprotobyname,
-        "getprotobyname(name) -> integer\n\n"
-        "The number of a protocol, such as 6 for 'tcp'.");
+static CSK_DOC(csk_mod_getprotobyname, "getprotobyname(name) -> integer\n\n"
+                                       "The number of a protocol, such as 6 for 'tcp'.");
 
 static PyObject *csk_mod_getprotobyname(PyObject *module, PyObject *args)
 {
@@ -507,7 +505,7 @@ static PyObject *csk_mod_getprotobyname(PyObject *module, PyObject *args)
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    err = csk_getprotobyname(name, &proto);
+        err = csk_getprotobyname(name, &proto);
     Py_END_ALLOW_THREADS
     if (err == -ENOENT) {
         PyErr_SetString(PyExc_OSError, "protocol not found");
@@ -527,15 +525,15 @@ static PyObject *csk_mod_if_nameindex(PyObject *module, PyObject *Py_UNUSED(igno
     struct if_nameindex *ni;
     int err;
     Py_BEGIN_ALLOW_THREADS
-    err = csk_if_nameindex(&ni);
+        err = csk_if_nameindex(&ni);
     Py_END_ALLOW_THREADS
     if (err < 0) {
         return csk_raise(err);
     }
     PyObject *list = PyList_New(0);
     for (size_t i = 0; list != NULL && ni[i].if_index != 0; i++) {
-        PyObject *item = Py_BuildValue("(IO&)", ni[i].if_index, PyUnicode_DecodeFSDefault,
-                                       ni[i].if_name);
+        PyObject *item =
+            Py_BuildValue("(IO&)", ni[i].if_index, PyUnicode_DecodeFSDefault, ni[i].if_name);
         if (item == NULL || PyList_Append(list, item) < 0) {
             Py_CLEAR(list);
         }
@@ -557,7 +555,7 @@ static PyObject *csk_mod_if_nametoindex(PyObject *module, PyObject *args)
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    index = csk_if_nametoindex(PyBytes_AS_STRING(name));
+        index = csk_if_nametoindex(PyBytes_AS_STRING(name));
     Py_END_ALLOW_THREADS
     Py_DECREF(name);
     if (index == 0) {
@@ -591,7 +589,7 @@ static PyObject *csk_mod_if_indextoname(PyObject *module, PyObject *arg)
 #endif
     /* Before 3.13 the built-in module cuts a larger index to the C unsigned int the call takes. */
     Py_BEGIN_ALLOW_THREADS
-    err = csk_if_indextoname((unsigned)index, name);
+        err = csk_if_indextoname((unsigned)index, name);
     Py_END_ALLOW_THREADS
     return err < 0 ? csk_raise(err) : PyUnicode_DecodeFSDefault(name);
 }
