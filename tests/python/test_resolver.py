@@ -717,3 +717,45 @@ def test_lookups_release_the_gil(tmp_path):
     for name, (took, pause) in result.items():
         assert took > 0.005, f"{name}: the lookup was too quick to tell ({took:.4f} s)"
         assert pause < took / 2, f"{name} held the GIL: {pause:.4f} s pause in {took:.4f} s"
+
+
+LARGE_CHILD = OUTCOME_SRC + '''
+import json, _socket
+from csocket import _csocket
+cases = {
+    "host-300-aliases": lambda m: m.gethostbyname_ex("csk-some"),
+    "addr-300-aliases": lambda m: m.gethostbyaddr("127.0.0.98"),
+    "service-300-aliases": lambda m: m.getservbyname("csk-svc", "tcp"),
+    "service-by-alias": lambda m: m.getservbyname("sa299", "tcp"),
+    "port-300-aliases": lambda m: m.getservbyport(54320, "tcp"),
+    "proto-300-aliases": lambda m: m.getprotobyname("pa299"),
+}
+out = {name: [repr(outcome(call, mod)) for mod in (_socket, _csocket)]
+       for name, call in cases.items()}
+out["many"] = repr(outcome(lambda m: m.gethostbyname_ex("csk-many"), _csocket))
+print(json.dumps(out))
+'''
+
+
+def test_large_answers_grow_the_lookup_buffer(tmp_path):
+    # Entries with hundreds of aliases do not fit the first 2 KiB the core offers the *_r calls:
+    # it must grow on ERANGE and still answer exactly as the built-in module.
+    some = " ".join(f"alias{i:04d}" for i in range(300))
+    many = " ".join(f"alias{i:05d}" for i in range(4000))  # beyond the built-in's 16 KiB
+    hosts, services, protocols = (tmp_path / "hosts", tmp_path / "services",
+                                  tmp_path / "protocols")
+    hosts.write_text(f"127.0.0.1 localhost\n127.0.0.98 csk-some {some}\n"
+                     f"127.0.0.97 csk-many {many}\n")
+    services.write_text("csk-svc 54320/tcp " + " ".join(f"sa{i}" for i in range(300)) + "\n")
+    protocols.write_text("csk-proto 254 " + " ".join(f"pa{i}" for i in range(300)) + "\n")
+    mounts = "".join(f"mount --bind {src} /etc/{src.name} && " for src in (hosts, services,
+                                                                           protocols))
+    result = run_unshared(["-r", "-n", "-m"], LARGE_CHILD, shell_prefix=mounts)
+    many_result = result.pop("many")
+    for name, (builtin, csk) in result.items():
+        assert csk == builtin, name
+        assert csk.startswith("('ok'"), (name, csk)
+    assert "alias0299" in result["host-300-aliases"][1]
+    assert result["service-by-alias"][1] == "('ok', 54320)"
+    assert result["proto-300-aliases"][1] == "('ok', 254)"
+    assert many_result.startswith("('ok', ('csk-many'") and "alias03999" in many_result
