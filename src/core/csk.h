@@ -120,7 +120,7 @@ size_t csk_unix_path(const struct sockaddr_un *un, socklen_t addrlen, int *abstr
 /* The local (peer = 0) or remote (peer = 1) address of a socket; *len is set to its length. */
 int csk_sockname(int fd, int peer, csk_sockaddr *addr, socklen_t *len);
 
-/* Text of an AF_INET/AF_INET6 host address ("%scope" appended for scoped IPv6).  0 or -errno. */
+/* Text of an AF_INET/AF_INET6 host address (never with "%scope").  0 or -errno. */
 int csk_ip_text(const csk_sockaddr *addr, char *out, size_t cap);
 
 /* A numeric host for `family` (AF_INET, AF_INET6 or AF_UNSPEC for either) into `addr` with port 0.
@@ -133,6 +133,77 @@ socklen_t csk_ip_parse_numeric(const char *host, int family, csk_sockaddr *addr)
  * and for EAI_SYSTEM stores the errno in *sys_errno. */
 int csk_resolve_host(const char *host, int family, csk_sockaddr *addr, socklen_t *addrlen,
                      int *sys_errno);
+
+/* getaddrinfo() with these hints.  0 or an EAI code; the list is the caller's to release with
+ * freeaddrinfo(). */
+int csk_getaddrinfo(const char *host, const char *service, int family, int type, int proto,
+                    int flags, struct addrinfo **res, int *sys_errno);
+
+/* A numeric host and a port as one socket address.  The text is parsed with AI_NUMERICHOST, so
+ * it never causes a lookup.  0 or an EAI code; *multiple is set when the text named more than
+ * one address (the first is returned). */
+int csk_numeric_sockaddr(const char *host, const char *service, csk_sockaddr *addr,
+                         socklen_t *addrlen, int *multiple, int *sys_errno);
+
+/* getnameinfo() into host[CSK_NI_MAXHOST] and serv[CSK_NI_MAXSERV].  0 or an EAI code. */
+#define CSK_NI_MAXHOST 1025
+#define CSK_NI_MAXSERV 32
+int csk_getnameinfo(const csk_sockaddr *addr, socklen_t addrlen, int flags, char *host,
+                    char *serv, int *sys_errno);
+
+/* The host, service and protocol databases.  Their reentrant forms write the answer into memory
+ * the caller provides; this holds it, grows when an answer does not fit, and is released with
+ * csk_lookup_free().  Start it zeroed. */
+typedef struct {
+    char *buf;
+    size_t cap;
+} csk_lookup_buf;
+
+void csk_lookup_free(csk_lookup_buf *b);
+
+/* A host entry was not found: the lookup's h_errno (HOST_NOT_FOUND, TRY_AGAIN, NO_RECOVERY,
+ * NO_DATA or NETDB_INTERNAL), which Python reports as socket.herror, is in *herr.  Not an errno. */
+#define CSK_EHOST (-100001)
+
+/* Host entries by name and by address (`addr` is `len` bytes of a struct in_addr / in6_addr).
+ * 0 with *ent filled (pointing into b), CSK_EHOST, or -ENOMEM. */
+int csk_gethostbyname(const char *name, struct hostent *ent, csk_lookup_buf *b, int *herr);
+int csk_gethostbyaddr(const void *addr, socklen_t len, int family, struct hostent *ent,
+                      csk_lookup_buf *b, int *herr);
+
+/* Services and protocols (proto NULL: any protocol).  0, -ENOENT when not found, or -ENOMEM.
+ * Ports are in host byte order. */
+int csk_getservbyname(const char *name, const char *proto, int *port);
+int csk_getprotobyname(const char *name, int *proto);
+
+/* The name of the service on `port`, NUL-terminated in name[cap]: 0, -ENOENT, -ENOMEM, or
+ * -ENAMETOOLONG when it does not fit. */
+int csk_getservbyport(int port, const char *proto, char *name, size_t cap);
+
+/* The host name, NUL-terminated in name[cap] (truncated if longer), and setting it.  0 or -errno. */
+int csk_gethostname(char *name, size_t cap);
+int csk_sethostname(const void *name, size_t len);
+
+/* Network interfaces.  The list ends with a zero index; release it with csk_if_freenameindex().
+ * csk_if_nametoindex returns 0 when there is no such interface. */
+int csk_if_nameindex(struct if_nameindex **list);
+void csk_if_freenameindex(struct if_nameindex *list);
+unsigned csk_if_nametoindex(const char *name);
+int csk_if_indextoname(unsigned index, char name[IF_NAMESIZE]);
+
+/* ---- IP address text and packed form (inet.c) -------------------------------------------- */
+
+/* The classic IPv4 forms inet_aton() accepts ("127.1", "0x7f.0.0.1", ...) into 4 packed bytes.
+ * 0, or -EINVAL when the text is not an address. */
+int csk_inet_aton(const char *text, unsigned char packed[4]);
+
+/* Strict text of `family` (AF_INET or AF_INET6) into packed[16].  The packed length (4 or 16),
+ * 0 when the text is not an address of that family, or -EAFNOSUPPORT. */
+int csk_inet_pton(int family, const char *text, unsigned char packed[16]);
+
+/* Text of a packed address of `family` into text[cap].  0, -EAFNOSUPPORT for another family,
+ * -EINVAL when len is not that family's packed length, or -ENOSPC. */
+int csk_inet_ntop(int family, const void *packed, size_t len, char *text, size_t cap);
 
 /* ---- per-thread receive buffer (scratch.c) ----------------------------------------------- */
 

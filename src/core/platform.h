@@ -61,6 +61,12 @@
 #define CSK_SOCK_TYPE_FLAGS 0
 #endif
 
+/* The reentrant netdb lookups with glibc's signatures (gethostbyname_r, getservbyname_r, ...):
+ * glibc, musl and FreeBSD have them.  Elsewhere resolve.c serialises the classic calls instead. */
+#if defined(__linux__) || defined(__GLIBC__) || defined(__FreeBSD__)
+#define CSK_HAVE_NETDB_R 1
+#endif
+
 /* EAGAIN and EWOULDBLOCK are one value on Linux but may differ elsewhere. */
 #define CSK_WOULD_BLOCK(err) ((err) == EAGAIN || (err) == EWOULDBLOCK)
 

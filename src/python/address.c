@@ -60,6 +60,12 @@ static const char *host_chars(PyObject *host, PyObject **keep)
 
 static int wildcard(int family, csk_sockaddr *addr)
 {
+    if (family == AF_UNSPEC) {
+        /* Either family's wildcard would do (0.0.0.0 and ::); the built-in module refuses to
+         * pick one (gethostbyaddr("") is the caller that asks). */
+        PyErr_SetString(PyExc_OSError, "wildcard resolved to multiple address");
+        return -1;
+    }
     memset(addr, 0, sizeof *addr);
     addr->sa.sa_family = (sa_family_t)(family == AF_INET6 ? AF_INET6 : AF_INET);
     return 0; /* INADDR_ANY and in6addr_any are all zero bytes */

@@ -41,6 +41,17 @@ static inline PyObject *csk_newref(PyObject *o)
 #define Py_TPFLAGS_IMMUTABLETYPE 0
 #endif
 
+/* 3.13 parses several one-argument functions as METH_O (Argument Clinic): the conversions are
+ * unchanged, but arity and type errors are worded for a lone argument.  Such functions take
+ * CSK_ONE_ARG in their table and parse with csk_parse_one, following the interpreter. */
+#if PY_VERSION_HEX >= 0x030D0000
+#define CSK_ONE_ARG METH_O
+#define csk_parse_one PyArg_Parse
+#else
+#define CSK_ONE_ARG METH_VARARGS
+#define csk_parse_one PyArg_ParseTuple
+#endif
+
 /* ---- module state (module.c) ------------------------------------------------------------- */
 
 struct csk_state {
@@ -77,6 +88,9 @@ int csk_raise_int(int err);
 
 /* Raise socket.gaierror for a getaddrinfo() code (OSError for EAI_SYSTEM).  Returns NULL. */
 PyObject *csk_raise_gai(csk_state *st, int gai, int sys_errno);
+
+/* Raise socket.herror((h_errno, message)) for a failed host-entry lookup.  Returns NULL. */
+PyObject *csk_raise_herror(csk_state *st, int herr);
 
 /* ---- calling into the core (call.c) ------------------------------------------------------ */
 
@@ -128,6 +142,8 @@ PyObject *csk_sock_from_fd(csk_state *st, int fd, int family, int type, int prot
 extern PyMethodDef csk_descriptor_functions[]; /* socket_type.c: dup, close, socketpair */
 extern PyMethodDef csk_timeout_functions[];    /* timeout.c: get/setdefaulttimeout */
 extern PyMethodDef csk_module_functions[];     /* module.c: csocket's own extras */
+extern PyMethodDef csk_resolver_functions[];   /* resolver.c: getaddrinfo, gethostby*, if_* ... */
+extern PyMethodDef csk_convert_functions[];    /* convert.c: inet_*, hton*, ntoh* */
 
 /* Socket methods, each defined in its area's file and gathered into one table in
  * socket_type.c.  A docstring travels with each, declared by CSK_DECL so the table can name it. */

@@ -2,7 +2,8 @@
  *
  * errno values go through OSError's own constructor, which picks the subclass from the errno
  * (ECONNREFUSED -> ConnectionRefusedError, EPIPE -> BrokenPipeError, ...), exactly as the built-in
- * module does.  Only two errors are csocket's to phrase: an expired deadline and resolver codes.
+ * module does.  Only three errors are csocket's to phrase: an expired deadline, getaddrinfo codes
+ * and host-database (h_errno) codes.
  */
 #include "binding.h"
 
@@ -34,6 +35,16 @@ PyObject *csk_raise_gai(csk_state *st, int gai, int sys_errno)
     PyObject *value = Py_BuildValue("(is)", gai, gai_strerror(gai));
     if (value != NULL) {
         PyErr_SetObject(st->gaierror, value);
+        Py_DECREF(value);
+    }
+    return NULL;
+}
+
+PyObject *csk_raise_herror(csk_state *st, int herr)
+{
+    PyObject *value = Py_BuildValue("(is)", herr, hstrerror(herr));
+    if (value != NULL) {
+        PyErr_SetObject(st->herror, value);
         Py_DECREF(value);
     }
     return NULL;

@@ -100,6 +100,8 @@ PyMethodDef csk_module_functions[] = {
 static PyMethodDef *const function_tables[] = {
     csk_descriptor_functions,
     csk_timeout_functions,
+    csk_resolver_functions,
+    csk_convert_functions,
     csk_module_functions,
 };
 
