@@ -29,6 +29,8 @@ def _parser():
     p.add_argument("--rounds", type=int, help="fresh processes per contender and workload")
     p.add_argument("--values", type=int, help="timed values per process")
     p.add_argument("--min-time", type=float, help="seconds per timed value")
+    p.add_argument("--cpus", choices=("same", "split", "none"),
+                   help="peer and measured processes on the same CPU (default), on two, or unpinned")
     p.add_argument("--python-peer", action="store_true", help="use the Python peer even if the C one is built")
     p.add_argument("--output", help="directory for latest.json, latest.png and the pyperf files")
     p.add_argument("--syscalls", action="store_true", help="count system calls per operation (strace)")
@@ -67,12 +69,12 @@ def main(argv=None):
     if args.syscalls:
         from csocket._bench import syscalls
 
-        return syscalls.main(args.only, _output_dir(args), args.python_peer)
+        return syscalls.main(args.only, _output_dir(args), args.python_peer, args.cpus or "same")
     if not _need_pyperf():
         return 2
     mode = "quick" if args.quick else "full"
     settings = dict(runner.MODES[mode])
-    for key in ("rounds", "values", "min_time"):
+    for key in ("rounds", "values", "min_time", "cpus"):
         if getattr(args, key) is not None:
             settings[key] = getattr(args, key)
     contenders = [c.strip() for c in args.contenders.split(",") if c.strip()]

@@ -47,11 +47,14 @@ def header(doc):
     m = doc["machine"]
     s = doc["settings"]
     peer = {"c": "C peer (bench/peer.c)", "python": "PYTHON FALLBACK PEER (C peer not built)"}[doc["peer"]]
+    cpus = {"same": "peer and measured process pinned to one CPU", "split": "peer and measured "
+            "process pinned to two CPUs", "none": "no CPU pinning"}[s.get("cpus", "none")]
     return [
         "csocket %s benchmark (%s), %s" % (doc["csocket_version"], doc["mode"], doc["date"]),
         "%s; %s CPUs: %s; %s; %s" % (m["python"], m["cpus"], m["cpu"], m["system"], m["libc"]),
-        "%d rounds x %d values per process (min %.2gs each), interleaved built-in/csocket/C; peer: %s"
-        % (s["rounds"], s["values"], s["min_time"], peer),
+        "%d rounds x %d values per process (min %.2gs each), interleaved built-in/csocket/C; %s"
+        % (s["rounds"], s["values"], s["min_time"], cpus),
+        "peer: " + peer,
     ]
 
 

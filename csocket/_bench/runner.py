@@ -5,6 +5,12 @@ drifts during the run drifts for every contender alike.  Python contenders are p
 loop count is calibrated once per workload (on the built-in module) and then fixed; the C client
 calibrates the same way.  Each process's peak RSS comes from the kernel (wait4), not from the
 process itself.  The result is one JSON document (see report.py for what is shown from it).
+
+CPU placement (--cpus): by default the peer and every measured process share one CPU.  On a
+virtual machine a wake-up across CPUs can cost tens of microseconds and vary tenfold with where the
+scheduler happens to put the two ends, which would measure the scheduler rather than the socket
+layer; on one CPU a ping-pong costs what its system calls cost.  "split" puts the peer on another
+CPU, "none" leaves placement to the kernel.
 """
 import datetime
 import json
@@ -22,8 +28,8 @@ from csocket._bench.workloads import WORKLOADS
 CONTENDERS = ("builtin", "csocket", "c")
 MODES = {
     # rounds: fresh processes per contender and workload; values: timed values per process.
-    "quick": {"rounds": 3, "values": 3, "warmups": 1, "min_time": 0.04},
-    "full": {"rounds": 10, "values": 3, "warmups": 1, "min_time": 0.1},
+    "quick": {"rounds": 3, "values": 3, "warmups": 1, "min_time": 0.04, "cpus": "same"},
+    "full": {"rounds": 10, "values": 3, "warmups": 1, "min_time": 0.1, "cpus": "same"},
 }
 NOT_AVAILABLE = 3
 PROCESS_TIMEOUT = 120.0
@@ -57,10 +63,32 @@ def _child_env():
     return env
 
 
+def placement(mode):
+    """(peer CPUs, measured-process CPUs) for a --cpus mode; None means "leave it to the kernel"."""
+    if mode == "none" or not hasattr(os, "sched_getaffinity"):
+        return None, None
+    allowed = sorted(os.sched_getaffinity(0))
+    peer = {allowed[-1]}
+    return peer, (peer if mode == "same" or len(allowed) < 2 else {allowed[0]})
+
+
+def pin(pid, cpus):
+    """Move every thread of process pid to cpus (threads it starts later inherit it)."""
+    if cpus is None:
+        return
+    task_dir = "/proc/%d/task" % pid
+    tids = os.listdir(task_dir) if os.path.isdir(task_dir) else [pid]
+    for tid in tids:
+        try:
+            os.sched_setaffinity(int(tid), cpus)
+        except OSError:
+            pass  # the thread has exited meanwhile
+
+
 class Peer:
     """The far end of the loopback workloads, one process for the whole run."""
 
-    def __init__(self, bindir):
+    def __init__(self, bindir, cpus=None):
         if bindir is not None:
             argv, self.kind = [str(bindir / "peer")], "c"
         else:
@@ -71,6 +99,7 @@ class Peer:
             self.close()
             raise RuntimeError("the benchmark peer (%s) did not start" % " ".join(argv))
         self.ports = json.loads(line)
+        pin(self.proc.pid, cpus)  # all its listening threads exist once it has printed the ports
 
     def port(self, service):
         return self.ports[service] if service else 0
@@ -101,10 +130,11 @@ class Outcome:
         return text[4:].strip() if text.startswith("n/a:") else text
 
 
-def spawn(argv, timeout=PROCESS_TIMEOUT):
+def spawn(argv, timeout=PROCESS_TIMEOUT, cpus=None):
     """Run argv to completion; its peak RSS comes from wait4, so the child need not report it."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=_child_env())
+        pin(proc.pid, cpus)  # long before a Python worker has even finished starting
         done = threading.Event()
 
         def kill():
@@ -157,10 +187,13 @@ class Bench:
         self.bindir = bindir
         self.log = log
         self.loops = {}
-        self.cells = {(w.name, c): Cell() for w in workloads for c in contenders}
-        if bindir is None and "c" in contenders:
-            for w in workloads:
-                self.cells[(w.name, "c")].na = "C client not built (make bench in a source checkout)"
+        self.peer_cpus, self.cpus = placement(settings["cpus"])
+        self.cells = {(w.name, c): Cell() for w in workloads for c in CONTENDERS}
+        for (name, contender), cell in self.cells.items():
+            if contender not in contenders:
+                cell.na = "not selected"
+            elif contender not in self.contenders:
+                cell.na = "C client not built (make bench in a source checkout)"
 
     # ---- one process ---------------------------------------------------------------------------
 
@@ -175,7 +208,8 @@ class Bench:
 
         with tempfile.TemporaryDirectory(prefix="csocket-bench-") as tmp:
             output = os.path.join(tmp, "run.json")
-            outcome = spawn(python_argv(contender, workload.name, port) + self._pyperf_args(loops, output))
+            argv = python_argv(contender, workload.name, port) + self._pyperf_args(loops, output)
+            outcome = spawn(argv, cpus=self.cpus)
             run = None
             if outcome.returncode == 0:
                 run = pyperf.Benchmark.load(output).get_runs()[0]
@@ -188,7 +222,7 @@ class Bench:
         argv = [str(self.bindir / "client"), workload.name, "--port", str(port), "--min-time", str(s["min_time"])]
         argv += ["--values", str(s["values"]), "--warmups", str(s["warmups"])]
         argv += ["--loops", str(loops)] if loops else []
-        outcome = spawn(argv)
+        outcome = spawn(argv, cpus=self.cpus)
         if outcome.returncode != 0:
             return outcome, None
         data = json.loads(outcome.out.splitlines()[-1])
@@ -322,9 +356,9 @@ def pyperf_suites(bench):
 
 def run(workloads, contenders, settings, mode, force_python_peer=False, log=print):
     bindir = find_binaries()
-    peer = Peer(None if force_python_peer else bindir)
+    bench = Bench(workloads, contenders, settings, bindir, log=log)
+    peer = Peer(None if force_python_peer else bindir, bench.peer_cpus)
     try:
-        bench = Bench(workloads, contenders, settings, bindir, log=log)
         bench.calibrate(peer)
         bench.rounds(peer)
     finally:

@@ -32,12 +32,12 @@ N = 4000
 SHOWN = 0.005  # calls per operation below this are start-up noise, not the operation
 
 
-def _count(contender, workload, port, loops, bindir):
+def _count(contender, workload, port, loops, bindir, cpus):
     """Run one process of `loops` operations under strace -f -c; return ({syscall: calls}, outcome)."""
     with tempfile.TemporaryDirectory(prefix="csocket-strace-") as tmp:
         path = os.path.join(tmp, "counts")
         argv = _argv(contender, workload, port, loops, bindir, tmp)
-        outcome = runner.spawn(["strace", "-f", "-c", "-U", "name,calls", "-o", path] + argv)
+        outcome = runner.spawn(["strace", "-f", "-c", "-U", "name,calls", "-o", path] + argv, cpus=cpus)
         counts = {}
         if outcome.returncode == 0:
             with open(path) as f:
@@ -60,10 +60,10 @@ def _argv(contender, workload, port, loops, bindir, tmp):
         "--output", os.path.join(tmp, "run.json")]
 
 
-def per_operation(contender, workload, port, bindir):
+def per_operation(contender, workload, port, bindir, cpus=None):
     """{syscall: calls per operation} for one contender, or a string saying why there is none."""
-    one, first = _count(contender, workload, port, N, bindir)
-    two, second = _count(contender, workload, port, 2 * N, bindir)
+    one, first = _count(contender, workload, port, N, bindir, cpus)
+    two, second = _count(contender, workload, port, 2 * N, bindir, cpus)
     for outcome in (first, second):
         if outcome.returncode != 0:
             return "n/a: " + outcome.reason()
@@ -79,15 +79,16 @@ def _line(label, calls):
     return "  %-9s %5.2f total: %s" % (label, sum(calls.values()), shown)
 
 
-def main(only, out_dir, force_python_peer=False):
+def main(only, out_dir, force_python_peer=False, cpus="same"):
     if shutil.which("strace") is None:
         print("--syscalls needs strace (Debian: apt-get install strace)")
         return 2
     names = [w.name for w in runner.selected(only)] if only else list(KEY_WORKLOADS)
     bindir = runner.find_binaries()
     contenders = ("builtin", "csocket", "c") if bindir is not None else ("builtin", "csocket")
-    peer = runner.Peer(None if force_python_peer else bindir)
-    result = {"n": N, "peer": peer.kind, "workloads": {}}
+    peer_cpus, worker_cpus = runner.placement(cpus)
+    peer = runner.Peer(None if force_python_peer else bindir, peer_cpus)
+    result = {"n": N, "peer": peer.kind, "cpus": cpus, "workloads": {}}
     print("system calls per operation (strace -f -c: runs of %d and %d operations, difference / %d)"
           % (N, 2 * N, N))
     try:
@@ -96,7 +97,7 @@ def main(only, out_dir, force_python_peer=False):
             print(BY_NAME[name].title)
             row = result["workloads"][name] = {}
             for contender in contenders:
-                row[contender] = per_operation(contender, name, port, bindir)
+                row[contender] = per_operation(contender, name, port, bindir, worker_cpus)
                 print(_line(report.LABELS[contender], row[contender]), flush=True)
     finally:
         peer.close()
