@@ -46,7 +46,9 @@ def _fmt_rss(cell):
 def header(doc):
     m = doc["machine"]
     s = doc["settings"]
-    peer = {"c": "C peer (bench/peer.c)", "python": "PYTHON FALLBACK PEER (C peer not built)"}[doc["peer"]]
+    peer = {"c": "C peer (bench/peer.c)",
+            "python": "PYTHON FALLBACK PEER (csocket/_bench/pypeer.py; the C peer is faster, so "
+                      "peer-bound workloads show smaller differences)"}[doc["peer"]]
     cpus = {"same": "peer and measured process pinned to one CPU", "split": "peer and measured "
             "process pinned to two CPUs", "none": "no CPU pinning"}[s.get("cpus", "none")]
     return [
