@@ -57,7 +57,15 @@ def header(doc):
         "%d rounds x %d values per process (min %.2gs each), interleaved built-in/csocket/C; %s"
         % (s["rounds"], s["values"], s["min_time"], cpus),
         "peer: " + peer,
-    ]
+    ] + _interference(doc)
+
+
+def _interference(doc):
+    other = doc.get("other_cpus")
+    if other is None:
+        return []
+    line = "other processes used %.2f CPUs on average during the run" % other
+    return [line + (" (a busy machine: spreads are wider than on a quiet one)" if other > 0.1 else "")]
 
 
 def table(doc):
