@@ -202,6 +202,8 @@ def chart(doc, path):
                 ax.text(max(x + h, 1.0) * 1.05, y, "%.2fx" % x, va="center", fontsize=7)
     for i, w in enumerate(rows):
         ax.plot([w["target"]] * 2, [i - 0.45, i + 0.05], color="#d62728", linewidth=1.2)
+        if _ops(w["results"]["csocket"]) is None:
+            ax.text(1.05, i - 0.5 * height, "csocket: n/a", va="center", fontsize=7, color="#2b7bb9")
     ax.axvline(1.0, color="black", linewidth=0.8)
     ax.set_xscale("log")
     ax.set_yticks(range(len(rows)))
