@@ -91,12 +91,24 @@ def table(doc):
         )
         for contender, cell in r.items():
             why = cell.get("error") or cell.get("na")
-            if why and not (contender == "c" and doc["peer"] != "c"):
+            if why:
                 kind = "FAILED" if "error" in cell else "n/a"
-                notes.append("  %s / %s %s: %s" % (w["name"], LABELS[contender], kind, why))
+                notes.append((w["name"], LABELS[contender], kind, why))
     if notes:
-        lines += ["", "not measured:"] + notes
+        lines += ["", "not measured:"] + _grouped(notes, len(doc["workloads"]))
     return lines
+
+
+def _grouped(notes, nworkloads):
+    """One line per contender that lacks every workload for one reason, else one per workload."""
+    out = []
+    for contender in LABELS.values():
+        mine = [n for n in notes if n[1] == contender]
+        if len(mine) == nworkloads > 1 and len({(n[2], n[3]) for n in mine}) == 1:
+            out.append("  %s %s for every workload: %s" % (contender, mine[0][2], mine[0][3]))
+        else:
+            out += ["  %s / %s %s: %s" % n for n in mine]
+    return out
 
 
 def _workload(doc, name):
