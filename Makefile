@@ -13,7 +13,8 @@ define say_python
 	@echo "$(1): $$($(PY) -c 'import sys; print(sys.executable, sys.version.split()[0])')"
 endef
 
-.PHONY: help bootstrap build demo test test-c test-python stdlib-test lint format clean
+.PHONY: help bootstrap build demo test test-c test-python stdlib-test lint format clean \
+        bench bench-quick bench-syscalls bench-deps
 
 help:
 	@echo "make demo         set up, build, and show csocket at work beside the built-in module"
@@ -21,6 +22,8 @@ help:
 	@echo "make build        rebuild the extension in place"
 	@echo "make test-c | test-python | stdlib-test   one part of make test"
 	@echo "make lint | format   check or apply .clang-format to the C sources"
+	@echo "make bench        csocket vs built-in vs C: table, bench/results/latest.{json,png}"
+	@echo "make bench-quick  the same in under two minutes | make bench-syscalls  strace counts"
 
 bootstrap:
 	@PYTHON=$(PYTHON) VENV=$(VENV) scripts/bootstrap
@@ -61,6 +64,28 @@ lint:
 
 format:
 	@clang-format -i src/core/*.[ch] src/python/*.[ch] tests/c/*.c
+
+# The benchmark (issue 9): a C peer and a C-limit client beside the Python contenders.
+BENCH_BIN := build/bench/peer build/bench/client
+
+build/bench/%: bench/%.c bench/bench.h
+	@mkdir -p build/bench
+	@$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $< -lpthread
+
+bench-deps: build $(BENCH_BIN)
+	@$(PY) -m csocket._bench.deps | xargs -r $(PY) -m pip install -q --disable-pip-version-check
+
+bench: bench-deps
+	$(call say_python,bench)
+	@$(PY) -m csocket bench
+
+bench-quick: bench-deps
+	$(call say_python,bench-quick)
+	@$(PY) -m csocket bench --quick
+
+bench-syscalls: bench-deps
+	$(call say_python,bench-syscalls)
+	@$(PY) -m csocket bench --syscalls
 
 clean:
 	rm -rf build csocket/*.so *.egg-info

@@ -3,6 +3,7 @@
     python -m csocket run SCRIPT [ARGS...]     run a script with csocket installed from the start
     python -m csocket run -m MODULE [ARGS...]  the same for a module (like python -m)
     python -m csocket demo                     a short live demonstration on loopback
+    python -m csocket bench [--quick]          csocket against the built-in module and C, here
 """
 import sys
 
@@ -38,6 +39,10 @@ def main(argv=None):
         from csocket import _demo
 
         return _demo.main(argv[1:])
+    if command == "bench":
+        from csocket import _bench
+
+        return _bench.main(argv[1:])
     print(__doc__.strip(), file=sys.stderr if command not in ("-h", "--help") else sys.stdout)
     return 0 if command in ("-h", "--help") else 2
 
