@@ -73,7 +73,7 @@ build/bench/%: bench/%.c bench/bench.h
 	@$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $< -lpthread
 
 bench-deps: build $(BENCH_BIN)
-	@$(PY) -m csocket._bench.deps | xargs -r $(PY) -m pip install -q --disable-pip-version-check
+	@PYTHON=$(PYTHON) VENV=$(VENV) EXTRAS=test,bench scripts/bootstrap
 
 bench: bench-deps
 	$(call say_python,bench)

@@ -16,7 +16,7 @@ import pytest
 
 import csocket
 from csocket import _csocket
-from csocket._bench import deps, report, runner
+from csocket._bench import report, runner
 from csocket._bench.workloads import WORKLOADS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -197,10 +197,8 @@ def test_report_chart_is_a_png(tmp_path):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_selected_and_deps():
+def test_selected():
     assert [w.name for w in runner.selected("recvfrom")] == ["recvfrom_262144", "recvfrom_4096"]
     assert len(runner.selected("")) == len(WORKLOADS)
     with pytest.raises(SystemExit):
         runner.selected("no_such_workload")
-    names = [r.split(">")[0] for r in deps.requirements()]
-    assert names == ["pyperf", "matplotlib"]
