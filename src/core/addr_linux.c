@@ -7,6 +7,8 @@
 #include "platform.h"
 #include "csk.h"
 
+#include <stdio.h>
+
 void csk_addr_copy(void *dst, size_t size, const csk_sockaddr *addr, socklen_t len)
 {
     size_t n = (size_t)len;
@@ -152,6 +154,33 @@ void csk_alg_names(const csk_sockaddr *addr, socklen_t len, size_t *type_len, si
     /* Both are NUL-terminated when shorter than their arrays; a full array has no terminator. */
     *type_len = strnlen((const char *)a->salg_type, type_cap);
     *name_len = strnlen((const char *)a->salg_name, name_cap);
+}
+
+#endif
+
+#ifdef CSK_HAVE_BLUETOOTH_H
+
+int csk_bt_addr_parse(const char *text, bdaddr_t *out)
+{
+    unsigned b[6];
+    char extra;
+    /* Exactly six hex fields and nothing after them; each must fit a byte. */
+    if (sscanf(text, "%X:%X:%X:%X:%X:%X%c", &b[5], &b[4], &b[3], &b[2], &b[1], &b[0], &extra) !=
+            6 ||
+        (b[0] | b[1] | b[2] | b[3] | b[4] | b[5]) > 0xff) {
+        return -EINVAL;
+    }
+    for (int i = 0; i < 6; i++) {
+        out->b[i] = (uint8_t)b[i];
+    }
+    return 0;
+}
+
+void csk_bt_addr_text(const bdaddr_t *addr, char *out)
+{
+    /* The bytes are stored least significant first and written most significant first. */
+    snprintf(out, 18, "%02X:%02X:%02X:%02X:%02X:%02X", addr->b[5], addr->b[4], addr->b[3],
+             addr->b[2], addr->b[1], addr->b[0]);
 }
 
 #endif

@@ -123,6 +123,12 @@ typedef union {
 #ifdef CSK_HAVE_AF_QIPCRTR
     struct sockaddr_qrtr qrtr;
 #endif
+#ifdef CSK_HAVE_BLUETOOTH_H
+    struct sockaddr_l2 bt_l2;
+    struct sockaddr_rc bt_rc;
+    struct sockaddr_hci bt_hci;
+    struct sockaddr_sco bt_sco;
+#endif
 } csk_sockaddr;
 
 /* Fill `un` with the AF_UNIX address for `path` (len bytes, may hold NULs when abstract).  A path
@@ -172,6 +178,15 @@ int csk_tipc_address(struct sockaddr_tipc *t, const unsigned v[5]);
 
 /* The lengths of the type and name strings of a returned sockaddr_alg, never past `len`. */
 void csk_alg_names(const csk_sockaddr *addr, socklen_t len, size_t *type_len, size_t *name_len);
+
+#ifdef CSK_HAVE_BLUETOOTH_H
+/* A Bluetooth device address from its text "XX:XX:XX:XX:XX:XX" (hex, most significant first, as
+ * the built-in module reads it with sscanf): 0, or -EINVAL. */
+int csk_bt_addr_parse(const char *text, bdaddr_t *out);
+
+/* The text of a Bluetooth device address: 17 characters and a NUL into out[18]. */
+void csk_bt_addr_text(const bdaddr_t *addr, char *out);
+#endif
 
 /* ---- resolver (resolve.c) ---------------------------------------------------------------- */
 

@@ -388,6 +388,113 @@ static PyObject *build_tipc(const csk_sockaddr *addr, socklen_t len, int fd, int
 
 #endif
 
+/* ---- AF_BLUETOOTH (with BlueZ headers only): the socket's protocol picks the form ---------- */
+#ifdef CSK_HAVE_BLUETOOTH_H
+
+static int bt_wrong_format(const char *caller)
+{
+    /* The built-in module replaces whatever the tuple parser said with this. */
+    PyErr_Format(PyExc_OSError, "%s(): wrong format", caller);
+    return -1;
+}
+
+static int bt_addr(const char *text, bdaddr_t *out)
+{
+    if (csk_bt_addr_parse(text, out) < 0) {
+        PyErr_SetString(PyExc_OSError, "bad bluetooth address");
+        return -1;
+    }
+    return 0;
+}
+
+/* L2CAP and RFCOMM: (bdaddr, psm or channel). */
+static int bt_pair(PyObject *obj, bdaddr_t *out, int *value, const char *caller)
+{
+    const char *text;
+    if (!PyArg_ParseTuple(obj, "si", &text, value)) {
+        return bt_wrong_format(caller);
+    }
+    return bt_addr(text, out);
+}
+
+static int parse_bluetooth(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t *len,
+                           const char *caller)
+{
+    int value;
+    switch (s->sock_proto) {
+    case BTPROTO_L2CAP:
+        addr->bt_l2.l2_family = AF_BLUETOOTH;
+        if (bt_pair(obj, &addr->bt_l2.l2_bdaddr, &value, caller) < 0) {
+            return -1;
+        }
+        addr->bt_l2.l2_psm = (unsigned short)value;
+        *len = sizeof addr->bt_l2;
+        return 0;
+    case BTPROTO_RFCOMM:
+        addr->bt_rc.rc_family = AF_BLUETOOTH;
+        if (bt_pair(obj, &addr->bt_rc.rc_bdaddr, &value, caller) < 0) {
+            return -1;
+        }
+        addr->bt_rc.rc_channel = (uint8_t)value;
+        *len = sizeof addr->bt_rc;
+        return 0;
+    case BTPROTO_HCI:
+        /* (device,).  The built-in module stores an int over the two 16-bit fields dev and
+         * channel, so the channel is the int's upper half (HCI_CHANNEL_RAW for real devices). */
+        if (!PyArg_ParseTuple(obj, "i", &value)) {
+            return bt_wrong_format(caller);
+        }
+        addr->bt_hci.hci_family = AF_BLUETOOTH;
+        addr->bt_hci.hci_dev = (unsigned short)((unsigned)value & 0xffff);
+        addr->bt_hci.hci_channel = (unsigned short)((unsigned)value >> 16);
+        *len = sizeof addr->bt_hci;
+        return 0;
+    case BTPROTO_SCO:
+        /* A bytes address only (not a tuple, not str). */
+        if (!PyBytes_Check(obj)) {
+            return bt_wrong_format(caller);
+        }
+        addr->bt_sco.sco_family = AF_BLUETOOTH;
+        if (bt_addr(PyBytes_AS_STRING(obj), &addr->bt_sco.sco_bdaddr) < 0) {
+            return -1;
+        }
+        *len = sizeof addr->bt_sco;
+        return 0;
+    default:
+        PyErr_Format(PyExc_OSError, "%s(): unknown Bluetooth protocol", caller);
+        return -1;
+    }
+}
+
+static PyObject *bt_text(const bdaddr_t *a)
+{
+    char text[18];
+    csk_bt_addr_text(a, text);
+    return PyUnicode_FromString(text);
+}
+
+static PyObject *build_bluetooth(const csk_sockaddr *addr, socklen_t len, int fd, int proto)
+{
+    (void)fd;
+    csk_sockaddr a;
+    csk_addr_copy(&a, sizeof a, addr, len);
+    switch (proto) {
+    case BTPROTO_L2CAP:
+        return Py_BuildValue("(Ni)", bt_text(&a.bt_l2.l2_bdaddr), (int)a.bt_l2.l2_psm);
+    case BTPROTO_RFCOMM:
+        return Py_BuildValue("(Ni)", bt_text(&a.bt_rc.rc_bdaddr), (int)a.bt_rc.rc_channel);
+    case BTPROTO_HCI:
+        return PyLong_FromLong(a.bt_hci.hci_dev); /* a bare int, not a tuple */
+    case BTPROTO_SCO:
+        return bt_text(&a.bt_sco.sco_bdaddr);
+    default:
+        PyErr_SetString(PyExc_ValueError, "Unknown Bluetooth protocol");
+        return NULL;
+    }
+}
+
+#endif
+
 /* ---- the table -------------------------------------------------------------------------- */
 
 static const csk_family linux_families[] = {
@@ -411,6 +518,9 @@ static const csk_family linux_families[] = {
 #endif
 #ifdef CSK_HAVE_AF_TIPC
     {AF_TIPC, parse_tipc, build_tipc},
+#endif
+#ifdef CSK_HAVE_BLUETOOTH_H
+    {AF_BLUETOOTH, parse_bluetooth, build_bluetooth},
 #endif
     {-1, NULL, NULL}, /* keeps the array non-empty where no family is available */
 };

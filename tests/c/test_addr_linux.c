@@ -130,6 +130,22 @@ static void test_if_lookup(void)
 }
 #endif
 
+#ifdef CSK_HAVE_BLUETOOTH_H
+static void test_bt_addr(void)
+{
+    bdaddr_t a;
+    char text[18];
+    CHECK(csk_bt_addr_parse("01:23:45:67:89:aB", &a) == 0);
+    CHECK(a.b[0] == 0xAB && a.b[5] == 0x01);
+    csk_bt_addr_text(&a, text);
+    CHECK(strcmp(text, "01:23:45:67:89:AB") == 0);
+    CHECK(csk_bt_addr_parse("01:23:45:67:89", &a) == -EINVAL);
+    CHECK(csk_bt_addr_parse("01:23:45:67:89:AB:CD", &a) == -EINVAL);
+    CHECK(csk_bt_addr_parse("1:2:3:4:5:100", &a) == -EINVAL);
+    CHECK(csk_bt_addr_parse("", &a) == -EINVAL);
+}
+#endif
+
 int main(void)
 {
     test_addr_copy();
@@ -144,6 +160,9 @@ int main(void)
 #endif
 #if defined(CSK_HAVE_AF_PACKET) || defined(CSK_HAVE_AF_CAN)
     test_if_lookup();
+#endif
+#ifdef CSK_HAVE_BLUETOOTH_H
+    test_bt_addr();
 #endif
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);
