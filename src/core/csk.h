@@ -106,6 +106,33 @@ typedef union {
     struct sockaddr_in6 in6;
     struct sockaddr_un un;
     struct sockaddr_storage storage;
+#ifdef CSK_HAVE_AF_PACKET
+    struct sockaddr_ll ll;
+#endif
+#ifdef CSK_HAVE_AF_NETLINK
+    struct sockaddr_nl nl;
+#endif
+#ifdef CSK_HAVE_AF_CAN
+    struct sockaddr_can can;
+#endif
+#ifdef CSK_HAVE_AF_TIPC
+    struct sockaddr_tipc tipc;
+#endif
+#ifdef CSK_HAVE_AF_VSOCK
+    struct sockaddr_vm vm;
+#endif
+#ifdef CSK_HAVE_AF_ALG
+    struct sockaddr_alg alg;
+#endif
+#ifdef CSK_HAVE_AF_QIPCRTR
+    struct sockaddr_qrtr qrtr;
+#endif
+#ifdef CSK_HAVE_BLUETOOTH_H
+    struct sockaddr_l2 bt_l2;
+    struct sockaddr_rc bt_rc;
+    struct sockaddr_hci bt_hci;
+    struct sockaddr_sco bt_sco;
+#endif
 } csk_sockaddr;
 
 /* Fill `un` with the AF_UNIX address for `path` (len bytes, may hold NULs when abstract).  A path
@@ -126,6 +153,44 @@ int csk_ip_text(const csk_sockaddr *addr, char *out, size_t cap);
 /* A numeric host for `family` (AF_INET, AF_INET6 or AF_UNSPEC for either) into `addr` with port 0.
  * Returns the address length, or 0 when `host` is not numeric for that family. */
 socklen_t csk_ip_parse_numeric(const char *host, int family, csk_sockaddr *addr);
+
+/* ---- Linux address families (addr_linux.c) ------------------------------------------------ */
+
+/* Copy an address the kernel returned into `dst` (`size` bytes): what the kernel wrote, up to
+ * `len`, and zeros after it, so a family's fields past the reported length read as 0. */
+void csk_addr_copy(void *dst, size_t size, const csk_sockaddr *addr, socklen_t len);
+
+/* The index of interface `name` (SIOCGIFINDEX through socket `fd`, so the socket's network
+ * namespace answers; a name longer than the kernel reads is cut), or -errno. */
+int csk_if_index(int fd, const char *name);
+
+/* The name of interface `index` into out[IF_NAMESIZE] through `fd` (fd < 0: a socket of its own),
+ * always NUL-terminated ("" on failure).  0 or -errno. */
+int csk_if_name(int fd, int index, char *out);
+
+/* The hardware-address bytes of a returned sockaddr_ll: sll_halen bytes, never past `len`. */
+size_t csk_packet_haddr(const csk_sockaddr *addr, socklen_t len, const unsigned char **bytes);
+
+/* A returned TIPC address as (addrtype, v1, v2, v3, scope); -EINVAL for an unknown addrtype. */
+int csk_tipc_fields(const csk_sockaddr *addr, socklen_t len, unsigned out[5]);
+
+/* The TIPC address for (addrtype, v1, v2, v3, scope): its length, or -EINVAL for an addrtype
+ * other than TIPC_ADDR_NAMESEQ, TIPC_ADDR_NAME and TIPC_ADDR_ID. */
+#ifdef CSK_HAVE_AF_TIPC
+int csk_tipc_address(struct sockaddr_tipc *t, const unsigned v[5]);
+#endif
+
+/* The lengths of the type and name strings of a returned sockaddr_alg, never past `len`. */
+void csk_alg_names(const csk_sockaddr *addr, socklen_t len, size_t *type_len, size_t *name_len);
+
+#ifdef CSK_HAVE_BLUETOOTH_H
+/* A Bluetooth device address from its text "XX:XX:XX:XX:XX:XX" (hex, most significant first, as
+ * the built-in module reads it with sscanf): 0, or -EINVAL. */
+int csk_bt_addr_parse(const char *text, bdaddr_t *out);
+
+/* The text of a Bluetooth device address: 17 characters and a NUL into out[18]. */
+void csk_bt_addr_text(const bdaddr_t *addr, char *out);
+#endif
 
 /* ---- resolver (resolve.c) ---------------------------------------------------------------- */
 

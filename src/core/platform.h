@@ -117,6 +117,48 @@
 #endif
 #endif /* __linux__ */
 
+/* The Linux families csocket converts to and from Python (src/core/addr_linux.c and
+ * src/python/address_linux.c); each is on when its header and its kernel ABI pieces exist. */
+#if defined(__linux__) && defined(SIOCGIFINDEX) && defined(SIOCGIFNAME)
+#define CSK_HAVE_AF_PACKET 1
+#endif
+#if defined(CSK_HAVE_LINUX_CAN_H) && defined(AF_CAN) && defined(SIOCGIFINDEX)
+#define CSK_HAVE_AF_CAN 1
+#if defined(CAN_ISOTP)
+#define CSK_HAVE_CAN_ISOTP 1
+#endif
+#if defined(CAN_J1939)
+#define CSK_HAVE_CAN_J1939 1
+#endif
+#endif
+#if defined(CSK_HAVE_LINUX_NETLINK_H) && defined(AF_NETLINK)
+#define CSK_HAVE_AF_NETLINK 1
+#endif
+#if defined(CSK_HAVE_LINUX_TIPC_H) && defined(AF_TIPC)
+#define CSK_HAVE_AF_TIPC 1
+#endif
+#if defined(CSK_HAVE_LINUX_VM_SOCKETS_H) && defined(AF_VSOCK)
+#define CSK_HAVE_AF_VSOCK 1
+#endif
+#if defined(CSK_HAVE_LINUX_IF_ALG_H) && defined(AF_ALG)
+#define CSK_HAVE_AF_ALG 1
+#endif
+#if defined(CSK_HAVE_LINUX_QRTR_H) && defined(AF_QIPCRTR)
+#define CSK_HAVE_AF_QIPCRTR 1
+#endif
+#if defined(__linux__) && defined(AF_RDS)
+#define CSK_HAVE_AF_RDS 1 /* RDS addresses are struct sockaddr_in */
+#endif
+/* Bluetooth (BlueZ headers): off unless the development headers are installed. */
+#if defined(__linux__) && __has_include(<bluetooth/bluetooth.h>)
+#include <bluetooth/bluetooth.h>
+#include <bluetooth/hci.h>
+#include <bluetooth/l2cap.h>
+#include <bluetooth/rfcomm.h>
+#include <bluetooth/sco.h>
+#define CSK_HAVE_BLUETOOTH_H 1
+#endif
+
 /* ---- constants that headers declare as enum members ---------------------------------------- */
 /* A same-named macro lets the constants table test each with #ifdef like any other symbol. */
 #if defined(__GLIBC__) && !defined(IPPORT_USERRESERVED)

@@ -1,20 +1,11 @@
 /* Socket addresses between Python and C: the tuples and strings Python code passes to bind,
  * connect and sendto, and the ones returned by accept, recvfrom, getsockname and getpeername.
  *
- * Each family is one entry of a table (parse + build), so a new family is a new entry.  Host
- * names are turned into addresses here (numeric fast path first, then the resolver, GIL released).
+ * Each family is one entry of a table (parse + build), so a new family is a new entry; the
+ * Linux-only families have their own table in address_linux.c.  Host names are turned into
+ * addresses here (numeric fast path first, then the resolver, GIL released).
  */
-#include "binding.h"
-
-typedef int (*parse_fn)(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t *len,
-                        const char *caller);
-typedef PyObject *(*build_fn)(const csk_sockaddr *addr, socklen_t len);
-
-typedef struct {
-    int family;
-    parse_fn parse;
-    build_fn build;
-} family_entry;
+#include "address.h"
 
 /* ---- host names ---------------------------------------------------------------------------- */
 
@@ -225,9 +216,11 @@ static PyObject *ip_text(const csk_sockaddr *addr)
     return PyUnicode_FromString(text);
 }
 
-static PyObject *build_inet(const csk_sockaddr *addr, socklen_t len)
+static PyObject *build_inet(const csk_sockaddr *addr, socklen_t len, int fd, int proto)
 {
     (void)len;
+    (void)fd;
+    (void)proto;
     PyObject *host = ip_text(addr);
     if (host == NULL) {
         return NULL;
@@ -235,9 +228,11 @@ static PyObject *build_inet(const csk_sockaddr *addr, socklen_t len)
     return Py_BuildValue("(Ni)", host, ntohs(addr->in4.sin_port));
 }
 
-static PyObject *build_inet6(const csk_sockaddr *addr, socklen_t len)
+static PyObject *build_inet6(const csk_sockaddr *addr, socklen_t len, int fd, int proto)
 {
     (void)len;
+    (void)fd;
+    (void)proto;
     PyObject *host = ip_text(addr);
     if (host == NULL) {
         return NULL;
@@ -280,8 +275,10 @@ static int parse_unix(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t 
     return 0;
 }
 
-static PyObject *build_unix(const csk_sockaddr *addr, socklen_t len)
+static PyObject *build_unix(const csk_sockaddr *addr, socklen_t len, int fd, int proto)
 {
+    (void)fd;
+    (void)proto;
     int abstract;
     size_t n = csk_unix_path(&addr->un, len, &abstract);
     if (abstract) {
@@ -292,26 +289,30 @@ static PyObject *build_unix(const csk_sockaddr *addr, socklen_t len)
 
 /* ---- the family table ---------------------------------------------------------------------- */
 
-static const family_entry families[] = {
+static const csk_family families[] = {
     {AF_INET, parse_inet, build_inet},
     {AF_INET6, parse_inet6, build_inet6},
     {AF_UNIX, parse_unix, build_unix},
+#ifdef CSK_HAVE_AF_RDS
+    /* RDS takes and returns IPv4 addresses (struct sockaddr_in, family AF_INET). */
+    {AF_RDS, parse_inet, build_inet},
+#endif
 };
 
-static const family_entry *find_family(int family)
+static const csk_family *find_family(int family)
 {
     for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
         if (families[i].family == family) {
             return &families[i];
         }
     }
-    return NULL;
+    return csk_linux_family(family);
 }
 
 int csk_address_parse(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t *len,
                       const char *caller)
 {
-    const family_entry *f = find_family(s->sock_family);
+    const csk_family *f = find_family(s->sock_family);
     if (f == NULL) {
         PyErr_Format(PyExc_OSError, "%s(): bad family", caller);
         return -1;
@@ -320,17 +321,27 @@ int csk_address_parse(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t 
     return f->parse(s, obj, addr, len, caller);
 }
 
-PyObject *csk_address_build(const csk_sockaddr *addr, socklen_t len, int proto)
+/* The Python form of a returned address; `fd` is the socket it came from, or -1. */
+static PyObject *build_address(const csk_sockaddr *addr, socklen_t len, int fd, int proto)
 {
-    (void)proto;
     if (len == 0) {
         Py_RETURN_NONE; /* no address: recvfrom on a connected stream, for one */
     }
-    const family_entry *f = find_family(addr->sa.sa_family);
+    const csk_family *f = find_family(addr->sa.sa_family);
     if (f != NULL) {
-        return f->build(addr, len);
+        return f->build(addr, len, fd, proto);
     }
     /* An unknown family: its number and the raw bytes, as the built-in module returns them. */
     PyObject *raw = PyBytes_FromStringAndSize(addr->sa.sa_data, sizeof addr->sa.sa_data);
     return raw == NULL ? NULL : Py_BuildValue("(iN)", addr->sa.sa_family, raw);
+}
+
+PyObject *csk_address_build(const csk_sockaddr *addr, socklen_t len, int proto)
+{
+    return build_address(addr, len, -1, proto);
+}
+
+PyObject *csk_sock_address(csk_sock *s, const csk_sockaddr *addr, socklen_t len)
+{
+    return build_address(addr, len, csk_sock_fd(s), s->sock_proto);
 }

@@ -126,6 +126,11 @@ int csk_address_parse(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t 
 /* The Python form of an address the kernel returned (None for an empty one). */
 PyObject *csk_address_build(const csk_sockaddr *addr, socklen_t len, int proto);
 
+/* The same for an address returned on socket `s`: its protocol picks the form (AF_CAN) and
+ * interface names are looked up through its descriptor (AF_PACKET, AF_CAN), as the built-in
+ * module does.  Prefer it to csk_address_build wherever the socket is at hand. */
+PyObject *csk_sock_address(csk_sock *s, const csk_sockaddr *addr, socklen_t len);
+
 /* Resolve a host (str/bytes; "" and "<broadcast>" included) for `family` into `addr`. */
 int csk_host_to_addr(csk_state *st, PyObject *host, int family, csk_sockaddr *addr);
 

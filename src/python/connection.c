@@ -74,7 +74,7 @@ PyObject *sock_accept(csk_sock *s, PyObject *Py_UNUSED(ignored))
     if (fd < 0) {
         return NULL;
     }
-    PyObject *peer = csk_address_build(&addr, x.addrlen, s->sock_proto);
+    PyObject *peer = csk_sock_address(s, &addr, x.addrlen);
     if (peer == NULL) {
         csk_close((int)fd);
         return NULL;
@@ -160,7 +160,7 @@ static PyObject *sock_name(csk_sock *s, int peer)
     if (r < 0) {
         return csk_raise(r);
     }
-    return csk_address_build(&addr, len, s->sock_proto);
+    return csk_sock_address(s, &addr, len);
 }
 
 CSK_DOC(sock_getsockname,

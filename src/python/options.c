@@ -3,6 +3,52 @@
  */
 #include "binding.h"
 
+/* AF_VSOCK's own options (SO_VM_SOCKETS_BUFFER_*) are 64-bit, so the built-in module passes every
+ * option of an AF_VSOCK socket as an unsigned 64-bit integer: setsockopt takes exactly one int
+ * (no buffer, no None form) and getsockopt returns an int only. */
+#ifdef CSK_HAVE_AF_VSOCK
+#define IS_VSOCK(s) ((s)->sock_family == AF_VSOCK)
+#else
+#define IS_VSOCK(s) 0
+#endif
+
+static PyObject *vsock_setsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
+{
+    int level, name;
+    unsigned long long value;
+    PyObject *tuple = PyTuple_New(nargs);
+    if (tuple == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < nargs; i++) {
+        PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[i]));
+    }
+    /* Cold path: the built-in module's own format gives its messages on every version. */
+    int ok = PyArg_ParseTuple(tuple, "iiK:setsockopt", &level, &name, &value);
+    Py_DECREF(tuple);
+    if (!ok) {
+        return NULL;
+    }
+    uint64_t v = value;
+    int r = csk_setsockopt(csk_sock_fd(s), level, name, &v, sizeof v);
+    if (r < 0) {
+        return csk_raise(r);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *vsock_getsockopt(csk_sock *s, int level, int name, int buflen)
+{
+    if (buflen != 0) {
+        PyErr_SetString(PyExc_OSError, "getsockopt string buffer not allowed");
+        return NULL;
+    }
+    uint64_t v = 0;
+    socklen_t len = sizeof v;
+    int r = csk_getsockopt(csk_sock_fd(s), level, name, &v, &len);
+    return r < 0 ? csk_raise(r) : PyLong_FromUnsignedLongLong(v);
+}
+
 CSK_DOC(sock_setsockopt,
         "setsockopt(level, option, value: int)\n"
         "setsockopt(level, option, value: buffer)\n"
@@ -14,6 +60,9 @@ CSK_DOC(sock_setsockopt,
 PyObject *sock_setsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {
     int level, name, r;
+    if (IS_VSOCK(s)) {
+        return vsock_setsockopt(s, args, nargs);
+    }
     if (!csk_nargs("setsockopt", nargs, 3, 4) || csk_to_int(args[0], &level) < 0 ||
         csk_to_int(args[1], &name) < 0) {
         return NULL;
@@ -70,6 +119,9 @@ PyObject *sock_getsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     if (!csk_nargs("getsockopt", nargs, 2, 3) || csk_to_int(args[0], &level) < 0 ||
         csk_to_int(args[1], &name) < 0 || (nargs == 3 && csk_to_int(args[2], &buflen) < 0)) {
         return NULL;
+    }
+    if (IS_VSOCK(s)) {
+        return vsock_getsockopt(s, level, name, buflen);
     }
     int fd = csk_sock_fd(s);
     if (buflen == 0) {

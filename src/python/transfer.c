@@ -97,7 +97,7 @@ PyObject *sock_recvfrom(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     if (data == NULL) {
         return NULL;
     }
-    PyObject *addr = csk_address_build(&from, fromlen, s->sock_proto);
+    PyObject *addr = csk_sock_address(s, &from, fromlen);
     if (addr == NULL) {
         Py_DECREF(data);
         return NULL;
@@ -185,7 +185,7 @@ PyObject *sock_recvfrom_into(csk_sock *s, PyObject *const *args, Py_ssize_t narg
     if (got < 0) {
         return NULL;
     }
-    PyObject *addr = csk_address_build(&from, x.addrlen, s->sock_proto);
+    PyObject *addr = csk_sock_address(s, &from, x.addrlen);
     return addr == NULL ? NULL : Py_BuildValue("(nN)", got, addr);
 }
 
