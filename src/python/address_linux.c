@@ -93,8 +93,10 @@ static PyObject *build_packet(const csk_sockaddr *addr, socklen_t len, int fd, i
     if (ll.sll_ifindex != 0) {
         (void)csk_if_name(fd, ll.sll_ifindex, ifname); /* a vanished interface reads as "" */
     }
-    return Py_BuildValue("(siiiy#)", ifname, (int)ntohs(ll.sll_protocol), (int)ll.sll_pkttype,
-                         (int)ll.sll_hatype, (const char *)haddr, (Py_ssize_t)halen);
+    PyObject *hw = PyBytes_FromStringAndSize((const char *)haddr, (Py_ssize_t)halen);
+    return hw == NULL ? NULL
+                      : Py_BuildValue("(siiiN)", ifname, (int)ntohs(ll.sll_protocol),
+                                      (int)ll.sll_pkttype, (int)ll.sll_hatype, hw);
 }
 
 #endif
@@ -284,9 +286,15 @@ static PyObject *build_alg(const csk_sockaddr *addr, socklen_t len, int fd, int 
     size_t type_len, name_len;
     csk_addr_copy(&alg, sizeof alg, addr, len);
     csk_alg_names(addr, len, &type_len, &name_len);
-    return Py_BuildValue("(s#s#II)", (const char *)alg.salg_type, (Py_ssize_t)type_len,
-                         (const char *)alg.salg_name, (Py_ssize_t)name_len, alg.salg_feat,
-                         alg.salg_mask);
+    PyObject *type = PyUnicode_FromStringAndSize((const char *)alg.salg_type, (Py_ssize_t)type_len);
+    PyObject *name = type ? PyUnicode_FromStringAndSize((const char *)alg.salg_name,
+                                                        (Py_ssize_t)name_len)
+                          : NULL;
+    if (name == NULL) {
+        Py_XDECREF(type);
+        return NULL;
+    }
+    return Py_BuildValue("(NNII)", type, name, alg.salg_feat, alg.salg_mask);
 }
 
 #endif
