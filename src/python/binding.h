@@ -104,6 +104,7 @@ PyObject *csk_sock_from_fd(csk_state *st, int fd, int family, int type, int prot
 /* Module-level functions: each area's file has its own table, added to the module at import. */
 extern PyMethodDef csk_descriptor_functions[]; /* socket_type.c: dup, close, socketpair */
 extern PyMethodDef csk_timeout_functions[];    /* timeout.c: get/setdefaulttimeout */
+extern PyMethodDef csk_message_functions[];    /* message.c: CMSG_LEN, CMSG_SPACE */
 extern PyMethodDef csk_module_functions[];     /* module.c: csocket's own extras */
 
 /* Socket methods, each defined in its area's file and gathered into one table in
@@ -146,6 +147,14 @@ CSK_DECL(sock_recvfrom_into)(csk_sock *, PyObject *const *, Py_ssize_t, PyObject
 CSK_DECL(sock_send)(csk_sock *, PyObject *const *, Py_ssize_t);
 CSK_DECL(sock_sendall)(csk_sock *, PyObject *const *, Py_ssize_t);
 CSK_DECL(sock_sendto)(csk_sock *, PyObject *const *, Py_ssize_t);
+
+/* scatter/gather and ancillary data (message.c) */
+CSK_DECL(sock_sendmsg)(csk_sock *, PyObject *const *, Py_ssize_t);
+CSK_DECL(sock_recvmsg)(csk_sock *, PyObject *const *, Py_ssize_t);
+CSK_DECL(sock_recvmsg_into)(csk_sock *, PyObject *const *, Py_ssize_t);
+#ifdef CSK_HAVE_AF_ALG
+CSK_DECL(sock_sendmsg_afalg)(csk_sock *, PyObject *const *, Py_ssize_t, PyObject *);
+#endif
 
 /* options (options.c) */
 CSK_DECL(sock_setsockopt)(csk_sock *, PyObject *const *, Py_ssize_t);

@@ -88,6 +88,7 @@ PyMethodDef csk_module_functions[] = {
 static PyMethodDef *const function_tables[] = {
     csk_descriptor_functions,
     csk_timeout_functions,
+    csk_message_functions,
     csk_module_functions,
 };
 
