@@ -601,3 +601,40 @@ def test_methods_and_functions_present():
         assert getattr(_csocket.socket, name).__doc__.startswith(name + "(")
     for name in ("CMSG_LEN", "CMSG_SPACE"):
         assert getattr(_csocket, name).__doc__.startswith(name + "(length)")
+
+
+# ---- one system call when ready ------------------------------------------------------------------
+
+STRACE_CHILD = r"""
+import os
+from csocket import _csocket as S
+a, b = S.socketpair(S.AF_UNIX, S.SOCK_STREAM)
+a.settimeout(5); b.settimeout(5)
+null = os.open(os.devnull, os.O_WRONLY)
+os.write(null, b"BEGIN")
+a.sendmsg([b"x", b"y"])
+b.recvmsg(10, 100)
+a.sendmsg([b"z"], [])
+b.recvmsg_into([bytearray(4)], 100)
+os.write(null, b"END")
+"""
+
+
+def test_timeout_mode_costs_one_syscall_when_ready(tmp_path):
+    import shutil
+    import subprocess
+    strace = shutil.which("strace")
+    if strace is None:
+        pytest.skip("needs strace")
+    script = tmp_path / "child.py"
+    script.write_text(STRACE_CHILD)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    proc = subprocess.run(
+        [strace, "-e", "trace=poll,ppoll,select,pselect6,sendmsg,recvmsg,write", sys.executable,
+         str(script)], capture_output=True, text=True, timeout=60,
+        env=dict(os.environ, PYTHONPATH=root))
+    if proc.returncode != 0:
+        pytest.skip(f"strace unusable here: {proc.stderr[-200:]}")
+    trace = proc.stderr[proc.stderr.index('"BEGIN"'):proc.stderr.index('"END"')]
+    calls = [line.split("(")[0] for line in trace.splitlines()[1:-1]]
+    assert calls == ["sendmsg", "recvmsg", "sendmsg", "recvmsg"], trace
