@@ -510,6 +510,31 @@ def test_sendmsg_rejects_keywords_and_oversized_items(closing):
         del half, big
 
 
+def test_list_shrunk_while_converting(closing):
+    # Converting an item may run Python code that empties the caller's list: csocket works on
+    # its own copy, so it neither reads freed items nor crashes.
+    a, b = pair(_csocket, closing)
+    items = []
+
+    class Shrinker:
+        def __index__(self):
+            items.clear()
+            return 0
+
+    items[:] = [(Shrinker(), 0, b"x")] + [(0, 0, bytearray(8)) for _ in range(100)]
+    assert a.sendmsg([b"x"], items) == 1
+    bufs = []
+
+    class Level:
+        def __index__(self):
+            bufs.clear()
+            return 0
+
+    bufs[:] = [bytearray(1) for _ in range(100)]
+    assert a.sendmsg(bufs, [(Level(), 0, b"")]) == 100
+    assert b.recv(200) == b"x" + bytes(100)
+
+
 BAD_RECVMSG = [
     (), (-1,), (1, -1), (1, 2**31), (1, 2**63), (2**63,), (-1, -1), (object(),), ([bytearray(1)],),
     (1, object()), (1, 0, object()), (1, 0, 2**40), (1, 0, 0, 0), (1.0,),
