@@ -362,12 +362,15 @@ static PyObject *recvmsg_guts(csk_sock *s, struct iovec *iov, size_t niov, Py_ss
     }
     control_stack stack;
     void *control = NULL;
-    if (ancbufsize > 0) {
-        control = (size_t)ancbufsize <= sizeof stack ? stack.bytes : PyMem_Malloc(ancbufsize);
-        if (control == NULL) {
+    /* Zeroed, so no byte the kernel leaves alone is ever uninitialized; calloc keeps a huge
+     * buffer's untouched pages unmapped. */
+    if ((size_t)ancbufsize > sizeof stack) {
+        if ((control = PyMem_Calloc(1, (size_t)ancbufsize)) == NULL) {
             return PyErr_NoMemory();
         }
-        memset(control, 0, (size_t)ancbufsize);
+    }
+    else if (ancbufsize > 0) {
+        control = memset(stack.bytes, 0, (size_t)ancbufsize);
     }
     csk_sockaddr from;
     memset(&from, 0, sizeof from); /* AF_UNSPEC: "no address" if the kernel writes none */
@@ -525,9 +528,14 @@ static int afalg_parse(afalg_args *a, PyObject *const *args, Py_ssize_t nargs, P
     }
     a->msg = argv[0];
     /* Conversions in argument order, then the values' own checks. */
-    if (afalg_need_int(argv[1], 2) < 0 ||
-        (argv[2] != NULL && PyObject_GetBuffer(argv[2], &a->iv, PyBUF_SIMPLE) < 0) ||
-        afalg_need_int(argv[3], 4) < 0 || (argv[4] != NULL && csk_to_int(argv[4], &a->flags) < 0)) {
+    if (afalg_need_int(argv[1], 2) < 0) {
+        return -1;
+    }
+    if (argv[2] != NULL && PyObject_GetBuffer(argv[2], &a->iv, PyBUF_SIMPLE) < 0) {
+        a->iv.obj = NULL; /* nothing to release */
+        return -1;
+    }
+    if (afalg_need_int(argv[3], 4) < 0 || (argv[4] != NULL && csk_to_int(argv[4], &a->flags) < 0)) {
         return -1;
     }
     /* op is required; a missing, negative or oversized one gets the one message. */
