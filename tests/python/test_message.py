@@ -510,6 +510,19 @@ def test_sendmsg_rejects_keywords_and_oversized_items(closing):
         del half, big
 
 
+@pytest.mark.parametrize("mod", IMPLS)
+def test_huge_sizes(mod, closing):
+    a, b = pair(mod, closing)
+    b.setblocking(False)
+    with pytest.raises(OverflowError):
+        b.recvmsg(sys.maxsize)
+    with pytest.raises(MemoryError):
+        b.recvmsg(sys.maxsize - 100)
+    a.send(b"x")
+    # The largest ancillary buffer allowed: allocated, never touched beyond what arrives.
+    assert b.recvmsg(1, LIMIT) == (b"x", [], 0, None)
+
+
 def test_list_shrunk_while_converting(closing):
     # Converting an item may run Python code that empties the caller's list: csocket works on
     # its own copy, so it neither reads freed items nor crashes.
