@@ -30,7 +30,7 @@ int csk_cmsg_len(size_t datalen, size_t *out)
 int csk_cmsg_space(size_t datalen, size_t *out)
 {
     /* CMSG_SPACE(1) bounds the padding on both sides of the data, whatever the platform's
-     * alignment, so the sum below can neither pass the limit nor wrap. */
+     * alignment, so CMSG_SPACE(datalen) can neither pass the limit nor wrap. */
     if (datalen > CSK_CONTROL_LIMIT - (size_t)CMSG_SPACE(1)) {
         return -EOVERFLOW;
     }
