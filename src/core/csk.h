@@ -81,6 +81,82 @@ ssize_t csk_accept_attempt(int fd, void *xfer);
 int csk_connect(int fd, const struct sockaddr *addr, socklen_t addrlen, csk_deadline *dl,
                 int *in_progress);
 
+/* ---- messages with ancillary data (msg.c) ------------------------------------------------- */
+
+/* The largest control buffer, and so the largest CMSG_LEN/CMSG_SPACE, csocket accepts: POSIX lets
+ * socklen_t (and so msg_controllen) be signed, so stay within INT_MAX as CPython does. */
+#define CSK_CONTROL_LIMIT ((size_t)INT_MAX)
+
+/* CMSG_LEN / CMSG_SPACE of `datalen` bytes of data into *out: 0, or -EOVERFLOW when the result
+ * (with the padding both before and after the data, for CMSG_SPACE) could pass the limit. */
+int csk_cmsg_len(size_t datalen, size_t *out);
+int csk_cmsg_space(size_t datalen, size_t *out);
+
+/* One control message to send (data NULL: len zero bytes, for the caller to fill in). */
+typedef struct {
+    int level;
+    int type;
+    const void *data;
+    size_t len;
+} csk_cmsg;
+
+/* Lay out `n` items in `buf` (cap bytes, each item taking CMSG_SPACE(len), padding zeroed).
+ * Returns the bytes used, or -EMSGSIZE when they do not fit. */
+ssize_t csk_cmsg_build(void *buf, size_t cap, const csk_cmsg *items, size_t n);
+
+/* A control message found in a received control buffer. */
+typedef struct {
+    int level;
+    int type;
+    const unsigned char *data; /* inside the buffer; not aligned for any type: memcpy out */
+    size_t len;                /* data bytes present in the buffer */
+} csk_cmsg_item;
+
+/* Walking a received control buffer, whose lengths are read as untrusted input. */
+typedef struct {
+    const unsigned char *buf;
+    size_t len;
+    size_t next; /* offset of the next header; SIZE_MAX when the walk is over */
+} csk_cmsg_walk;
+
+/* What csk_cmsg_next() found.  After TRUNCATED or MALFORMED the walk is over. */
+enum {
+    CSK_CMSG_END = 0,       /* no more items */
+    CSK_CMSG_OK = 1,        /* a whole item */
+    CSK_CMSG_TRUNCATED = 2, /* an item whose data runs past the buffer: item holds what is there */
+    CSK_CMSG_MALFORMED = -1 /* a header that is cut off or has an impossible length: no item */
+};
+
+void csk_cmsg_walk_init(csk_cmsg_walk *w, const void *control, size_t controllen);
+int csk_cmsg_next(csk_cmsg_walk *w, csk_cmsg_item *item);
+
+/* Close every descriptor carried by SCM_RIGHTS items of a received control buffer (for a call
+ * that fails after receiving them, so none leaks).  Returns how many were closed. */
+size_t csk_cmsg_close_fds(const void *control, size_t controllen);
+
+/* The argument of the sendmsg/recvmsg attempts: the message header and the call's flags.  For
+ * recvmsg, name_cap and control_cap are the capacities the header is reset to before each try
+ * (the kernel shrinks msg_namelen and msg_controllen to what it wrote). */
+typedef struct {
+    struct msghdr hdr;
+    int flags;
+    socklen_t name_cap;
+    size_t control_cap;
+} csk_msg;
+
+ssize_t csk_sendmsg_attempt(int fd, void *msg);
+/* Descriptors received with SCM_RIGHTS are inheritable, as the built-in module leaves them. */
+ssize_t csk_recvmsg_attempt(int fd, void *msg);
+
+#ifdef CSK_HAVE_AF_ALG
+/* The control buffer of an AF_ALG operation: ALG_SET_OP, then ALG_SET_IV when iv != NULL, then
+ * ALG_SET_AEAD_ASSOCLEN when assoclen >= 0.  csk_afalg_control_size() gives the bytes needed (or
+ * -EMSGSIZE for an IV too long to describe); csk_afalg_control() fills buf and returns its length. */
+ssize_t csk_afalg_control_size(const void *iv, size_t ivlen, int assoclen);
+ssize_t csk_afalg_control(void *buf, size_t cap, unsigned op, const void *iv, size_t ivlen,
+                          int assoclen);
+#endif
+
 /* ---- descriptors (sockfd.c) -------------------------------------------------------------- */
 
 int csk_socket(int family, int type, int proto);             /* new fd, close-on-exec */

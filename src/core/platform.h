@@ -25,6 +25,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <arpa/inet.h>
 #include <unistd.h>
@@ -106,6 +107,9 @@
 #if __has_include(<linux/if_alg.h>)
 #include <linux/if_alg.h>
 #define CSK_HAVE_LINUX_IF_ALG_H 1
+#endif
+#if defined(CSK_HAVE_LINUX_IF_ALG_H) && defined(AF_ALG) && defined(SOL_ALG)
+#define CSK_HAVE_AF_ALG 1 /* sendmsg_afalg: kernel crypto sockets */
 #endif
 #if __has_include(<linux/qrtr.h>)
 #include <linux/qrtr.h>

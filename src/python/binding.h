@@ -146,6 +146,7 @@ PyObject *csk_sock_from_fd(csk_state *st, int fd, int family, int type, int prot
 /* Module-level functions: each area's file has its own table, added to the module at import. */
 extern PyMethodDef csk_descriptor_functions[]; /* socket_type.c: dup, close, socketpair */
 extern PyMethodDef csk_timeout_functions[];    /* timeout.c: get/setdefaulttimeout */
+extern PyMethodDef csk_message_functions[];    /* message.c: CMSG_LEN, CMSG_SPACE */
 extern PyMethodDef csk_module_functions[];     /* module.c: csocket's own extras */
 extern PyMethodDef csk_resolver_functions[];   /* resolver.c: getaddrinfo, gethostby*, if_* ... */
 extern PyMethodDef csk_convert_functions[];    /* convert.c: inet_*, hton*, ntoh* */
@@ -190,6 +191,14 @@ CSK_DECL(sock_recvfrom_into)(csk_sock *, PyObject *const *, Py_ssize_t, PyObject
 CSK_DECL(sock_send)(csk_sock *, PyObject *const *, Py_ssize_t);
 CSK_DECL(sock_sendall)(csk_sock *, PyObject *const *, Py_ssize_t);
 CSK_DECL(sock_sendto)(csk_sock *, PyObject *const *, Py_ssize_t);
+
+/* scatter/gather and ancillary data (message.c) */
+CSK_DECL(sock_sendmsg)(csk_sock *, PyObject *const *, Py_ssize_t);
+CSK_DECL(sock_recvmsg)(csk_sock *, PyObject *const *, Py_ssize_t);
+CSK_DECL(sock_recvmsg_into)(csk_sock *, PyObject *const *, Py_ssize_t);
+#ifdef CSK_HAVE_AF_ALG
+CSK_DECL(sock_sendmsg_afalg)(csk_sock *, PyObject *const *, Py_ssize_t, PyObject *);
+#endif
 
 /* options (options.c) */
 CSK_DECL(sock_setsockopt)(csk_sock *, PyObject *const *, Py_ssize_t);

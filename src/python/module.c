@@ -102,6 +102,7 @@ static PyMethodDef *const function_tables[] = {
     csk_timeout_functions,
     csk_resolver_functions,
     csk_convert_functions,
+    csk_message_functions,
     csk_module_functions,
 };
 

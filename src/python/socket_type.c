@@ -270,8 +270,14 @@ static PyMethodDef sock_methods[] = {
     CSK_METHOD("recv_into", sock_recv_into, METH_FASTCALL | METH_KEYWORDS),
     CSK_METHOD("recvfrom", sock_recvfrom, METH_FASTCALL),
     CSK_METHOD("recvfrom_into", sock_recvfrom_into, METH_FASTCALL | METH_KEYWORDS),
+    CSK_METHOD("recvmsg", sock_recvmsg, METH_FASTCALL),
+    CSK_METHOD("recvmsg_into", sock_recvmsg_into, METH_FASTCALL),
     CSK_METHOD("send", sock_send, METH_FASTCALL),
     CSK_METHOD("sendall", sock_sendall, METH_FASTCALL),
+    CSK_METHOD("sendmsg", sock_sendmsg, METH_FASTCALL),
+#ifdef CSK_HAVE_AF_ALG
+    CSK_METHOD("sendmsg_afalg", sock_sendmsg_afalg, METH_FASTCALL | METH_KEYWORDS),
+#endif
     CSK_METHOD("sendto", sock_sendto, METH_FASTCALL),
     CSK_METHOD("setblocking", sock_setblocking, METH_O),
     CSK_METHOD("setsockopt", sock_setsockopt, METH_FASTCALL),
