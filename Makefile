@@ -13,7 +13,7 @@ define say_python
 	@echo "$(1): $$($(PY) -c 'import sys; print(sys.executable, sys.version.split()[0])')"
 endef
 
-.PHONY: help bootstrap build demo test test-c test-python stdlib-test lint format clean \
+.PHONY: help bootstrap build demo test test-c test-python stdlib-test test-matrix lint format clean \
         bench bench-quick bench-syscalls bench-deps
 
 help:
@@ -21,6 +21,7 @@ help:
 	@echo "make test         C unit tests, CPython's socket suites (built-in vs csocket), pytest"
 	@echo "make build        rebuild the extension in place"
 	@echo "make test-c | test-python | stdlib-test   one part of make test"
+	@echo "make test-matrix  every CPython 3.9-3.13 here: its own test_socket and pytest (nox)"
 	@echo "make lint | format   check or apply .clang-format to the C sources"
 	@echo "make bench        csocket vs built-in vs C: table, bench/results/latest.{json,png}"
 	@echo "make bench-quick  the same in under two minutes | make bench-syscalls  strace counts"
@@ -41,6 +42,7 @@ demo: build
 test: build
 	@$(MAKE) --no-print-directory test-c
 	@$(MAKE) --no-print-directory stdlib-test
+	@$(PY) tests/check_api.py
 	@$(MAKE) --no-print-directory test-python
 
 build/tests/%: tests/c/%.c $(CORE_SRC) $(CORE_HDR)
@@ -57,6 +59,10 @@ test-python: build
 
 stdlib-test: build
 	@$(PY) tests/stdlib/run_stdlib.py
+
+test-matrix: bootstrap
+	$(call say_python,test-matrix (nox))
+	@$(PY) -m nox --no-color
 
 lint:
 	@clang-format --dry-run --Werror src/core/*.[ch] src/python/*.[ch] tests/c/*.c

@@ -50,8 +50,13 @@ int csk_args_kw(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyOb
         PyObject *key = PyTuple_GET_ITEM(kwnames, k);
         Py_ssize_t i = find_name(key, names, nnames);
         if (i < 0) {
+#if PY_VERSION_HEX >= 0x030D0000
+            PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'", fname,
+                         key);
+#else
             PyErr_Format(PyExc_TypeError, "'%U' is an invalid keyword argument for %s()", key,
                          fname);
+#endif
             return 0;
         }
         if (out[i] != NULL) {
@@ -72,22 +77,34 @@ int csk_args_kw(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyOb
     return 1;
 }
 
+/* 3.9's integer formats refuse floats with their own message (PyLong_AsLong would truncate them
+ * with a DeprecationWarning); from 3.10 PyLong_AsLong refuses them itself, as the formats do. */
 static int reject_float(PyObject *obj)
 {
+#if PY_VERSION_HEX < 0x030A0000
     if (PyFloat_Check(obj)) {
         PyErr_SetString(PyExc_TypeError, "integer argument expected, got float");
         return -1;
     }
+#else
+    (void)obj;
+#endif
     return 0;
 }
 
-int csk_to_int(PyObject *obj, int *out)
+int csk_to_long(PyObject *obj, long *out)
 {
     if (reject_float(obj) < 0) {
         return -1;
     }
-    long v = PyLong_AsLong(obj);
-    if (v == -1 && PyErr_Occurred()) {
+    *out = PyLong_AsLong(obj);
+    return (*out == -1 && PyErr_Occurred()) ? -1 : 0;
+}
+
+int csk_to_int(PyObject *obj, int *out)
+{
+    long v;
+    if (csk_to_long(obj, &v) < 0) {
         return -1;
     }
     if (v > INT_MAX) {

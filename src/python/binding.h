@@ -58,6 +58,7 @@ struct csk_state {
     PyTypeObject *sock_type;
     PyObject *herror;
     PyObject *gaierror;
+    PyObject *timeout_error; /* TimeoutError; on 3.9 the module's own socket.timeout class */
     int64_t default_timeout; /* ns; CSK_TIMEOUT_NONE means None (blocking) */
 };
 
@@ -75,12 +76,17 @@ int csk_nargs(const char *fname, Py_ssize_t nargs, Py_ssize_t min, Py_ssize_t ma
 int csk_args_kw(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
                 const char *const *names, Py_ssize_t nnames, Py_ssize_t required, PyObject **out);
 
+int csk_to_long(PyObject *obj, long *out);          /* like the "l" format */
 int csk_to_int(PyObject *obj, int *out);            /* like the "i" format */
 int csk_to_ssize(PyObject *obj, Py_ssize_t *out);   /* like the "n" format */
 int csk_to_uint_mask(PyObject *obj, unsigned *out); /* like the "I" format (no range check) */
 int csk_get_buffer(PyObject *obj, Py_buffer *view, const char *fname, int writable);
 
 /* ---- errors (errors.c) ------------------------------------------------------------------- */
+
+/* What an expired deadline raises: TimeoutError, or on 3.9 the module's socket.timeout (set at
+ * import, like the singletons above). */
+extern PyObject *csk_timeout_exc;
 
 /* Raise the Python exception for a core error (-errno or CSK_ETIMEOUT).  Returns NULL / -1. */
 PyObject *csk_raise(int err);

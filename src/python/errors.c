@@ -7,10 +7,12 @@
  */
 #include "binding.h"
 
+PyObject *csk_timeout_exc;
+
 PyObject *csk_raise(int err)
 {
     if (err == CSK_ETIMEOUT) {
-        PyErr_SetString(PyExc_TimeoutError, "timed out");
+        PyErr_SetString(csk_timeout_exc, "timed out");
         return NULL;
     }
     errno = -err;

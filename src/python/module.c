@@ -68,7 +68,7 @@ static int add_capi(PyObject *module, csk_state *st)
     }
     capi->Sock_Type = st->sock_type;
     capi->error = PyExc_OSError;
-    capi->timeout_error = PyExc_TimeoutError;
+    capi->timeout_error = st->timeout_error;
     PyObject *capsule = PyCapsule_New(capi, CSK_CAPSULE_NAME, capi_free);
     if (capsule == NULL) {
         PyMem_Free(capi);
@@ -119,13 +119,20 @@ static int module_exec(PyObject *module)
     }
     st->herror = PyErr_NewException("socket.herror", PyExc_OSError, NULL);
     st->gaierror = PyErr_NewException("socket.gaierror", PyExc_OSError, NULL);
-    if (st->herror == NULL || st->gaierror == NULL) {
+#if PY_VERSION_HEX < 0x030A0000
+    /* Before 3.10 socket.timeout is a class of its own, not TimeoutError. */
+    st->timeout_error = PyErr_NewException("socket.timeout", PyExc_OSError, NULL);
+#else
+    st->timeout_error = Py_NewRef(PyExc_TimeoutError);
+#endif
+    if (st->herror == NULL || st->gaierror == NULL || st->timeout_error == NULL) {
         return -1;
     }
+    csk_timeout_exc = st->timeout_error;
     if (add_ref(module, "socket", (PyObject *)st->sock_type) < 0 ||
         add_ref(module, "SocketType", (PyObject *)st->sock_type) < 0 ||
         add_ref(module, "error", PyExc_OSError) < 0 ||
-        add_ref(module, "timeout", PyExc_TimeoutError) < 0 ||
+        add_ref(module, "timeout", st->timeout_error) < 0 ||
         add_ref(module, "herror", st->herror) < 0 ||
         add_ref(module, "gaierror", st->gaierror) < 0 ||
         add_ref(module, "has_ipv6", Py_True) < 0 || add_capi(module, st) < 0) {
@@ -145,6 +152,7 @@ static int module_traverse(PyObject *module, visitproc visit, void *arg)
     Py_VISIT(st->sock_type);
     Py_VISIT(st->herror);
     Py_VISIT(st->gaierror);
+    Py_VISIT(st->timeout_error);
     return 0;
 }
 
@@ -154,6 +162,7 @@ static int module_clear(PyObject *module)
     Py_CLEAR(st->sock_type);
     Py_CLEAR(st->herror);
     Py_CLEAR(st->gaierror);
+    Py_CLEAR(st->timeout_error);
     return 0;
 }
 

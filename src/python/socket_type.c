@@ -63,8 +63,8 @@ static int init_sock(csk_sock *s, int fd, int family, int type, int proto, int n
 /* socket(fileno=fd): check the descriptor and ask it what it is where the caller did not say. */
 static int adopt_fd(PyObject *fdobj, int *fd, int *family, int *type, int *proto)
 {
-    long v = PyLong_AsLong(fdobj);
-    if (v == -1 && PyErr_Occurred()) {
+    long v;
+    if (csk_to_long(fdobj, &v) < 0) {
         return -1;
     }
     if (v < 0) {
@@ -342,8 +342,8 @@ PyType_Spec *csk_sock_spec(void)
 
 static int fd_arg(PyObject *obj, int *fd)
 {
-    long v = PyLong_AsLong(obj);
-    if (v == -1 && PyErr_Occurred()) {
+    long v;
+    if (csk_to_long(obj, &v) < 0) {
         return -1;
     }
     if (v < INT_MIN || v > INT_MAX) {

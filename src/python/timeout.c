@@ -102,10 +102,17 @@ CSK_DOC(sock_setblocking,
 
 PyObject *sock_setblocking(csk_sock *s, PyObject *arg)
 {
-    long block = PyLong_AsLong(arg);
+#if PY_VERSION_HEX >= 0x030C0000
+    long block = PyObject_IsTrue(arg); /* 3.12 takes any object's truth */
+    if (block < 0) {
+        return NULL;
+    }
+#else
+    long block = PyLong_AsLong(arg); /* an int (3.9: anything with __int__, with a warning) */
     if (block == -1 && PyErr_Occurred()) {
         return NULL;
     }
+#endif
     if (csk_sock_apply_timeout(s, block ? CSK_TIMEOUT_NONE : 0) < 0) {
         return NULL;
     }

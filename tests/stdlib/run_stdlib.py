@@ -119,7 +119,8 @@ class JsonResult:
         with self._lock:
             tid = test.id()
             kind, detail = self.outcome.pop(tid, ("pass", ""))
-            self.write(tid, kind, detail, time.monotonic() - self.started)
+            seconds = time.monotonic() - self.started if self.current == tid else 0.0
+            self.write(tid, kind, detail, seconds)
             self.current = None
 
     def write(self, tid, kind, detail, seconds=0.0):
@@ -131,14 +132,15 @@ class JsonResult:
     def _set(self, test, kind, detail=""):
         tid = test.id()
         with self._lock:
-            if tid in self.outcome:
-                old = self.outcome[tid][0]
-                if old in BAD and kind not in BAD:
-                    return  # a failed subtest keeps the test failed
-                self.outcome[tid] = (kind, detail)
-            else:
-                # Errors outside a test (setUpClass, setUpModule, cleanups): their own record.
+            if type(test).__name__ == "_ErrorHolder":
+                # An error outside any test (setUpClass, setUpModule, cleanups): its own record.
                 self.write(tid, kind, detail)
+                return
+            old = self.outcome.get(tid, ("pass", ""))[0]
+            if old in BAD and kind not in BAD:
+                return  # a failed subtest keeps the test failed
+            # From 3.12 a skipped test reports addSkip and stopTest without startTest.
+            self.outcome[tid] = (kind, detail)
 
     @staticmethod
     def _text(err):
