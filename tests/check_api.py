@@ -40,9 +40,15 @@ def main():
     problems = []
     extra = compare("_socket", builtin, _csocket, problems)
     extra_methods = compare("_socket.socket", builtin.socket, _csocket.socket, problems)
-    for a, b in ((builtin.error, _csocket.error), (builtin.timeout, _csocket.timeout)):
-        if a is not b:
-            problems.append(f"{a!r} is not {b!r}")
+    if _csocket.error is not builtin.error:
+        problems.append("error is not OSError")
+    if sys.version_info >= (3, 10) and _csocket.timeout is not builtin.timeout:
+        problems.append("timeout is not TimeoutError")
+    # before 3.10 each module has its own socket.timeout class: compare what it is
+    for exc in ("timeout", "herror", "gaierror"):
+        a, b = getattr(builtin, exc), getattr(_csocket, exc)
+        if (a.__module__, a.__qualname__, a.__bases__) != (b.__module__, b.__qualname__, b.__bases__):
+            problems.append(f"{exc}: {a!r}{a.__bases__} here {b!r}{b.__bases__}")
     names = len(set(dir(builtin)) - IGNORED)
     methods = len(set(dir(builtin.socket)) - IGNORED)
     print(f"check_api: Python {sys.version.split()[0]}: {names} module names, {methods} "

@@ -159,8 +159,9 @@ def test_type_layout_matches_what_ssl_and_socket_py_need(S):
     assert t.__name__ == "socket" and t.__module__ == "_socket"
     assert "__weakref__" not in t.__dict__ and "__dict__" not in t.__dict__
     assert S.socket.__mro__[1] is t  # Lib/socket.py subclasses it
-    with pytest.raises(TypeError):
-        t.family = 3  # immutable type
+    if sys.version_info >= (3, 10):  # 3.9 has no immutable heap types (a known difference)
+        with pytest.raises(TypeError):
+            t.family = 3
 
 
 def test_capsule_is_named_as_ssl_expects():
