@@ -22,7 +22,9 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_MODULES = ["test_socket", "test_timeout", "test_selectors"]
+DEFAULT_MODULES = ["test_socket", "test_timeout", "test_selectors", "test_ssl",
+                   "test_asyncio.test_sock_lowlevel", "test_httplib", "test_urllib2_localnet",
+                   "test_ftplib", "test_smtplib", "test_poplib"]
 # Tests not run under either module (so parity is unaffected):
 DEFAULT_IGNORE = [
     # hangs with the built-in module too on VMs without a vsock host (see DEVELOPERS.md)
@@ -275,7 +277,7 @@ def parent_main(args):
             t0 = time.monotonic()
             res[impl] = run_impl(module, impl, args, workdir)
             c = counts(res[impl])
-            print(f"  {module:<16} {impl:<8} run {c['run']:4}  pass {c['pass']:4}  "
+            print(f"  {module:<32} {impl:<8} run {c['run']:4}  pass {c['pass']:4}  "
                   f"fail {c['fail']:3}  error {c['error']:3}  skip {c['skip']:3}  "
                   f"hang {c['hang']:2}  ({time.monotonic() - t0:5.1f} s)")
         gaps = gaps_of(res["builtin"], res["csocket"])
