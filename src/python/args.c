@@ -163,3 +163,19 @@ int csk_get_buffer(PyObject *obj, Py_buffer *view, const char *fname, int writab
     }
     return -1;
 }
+
+const char *csk_to_str(PyObject *obj, const char *fname, int pos)
+{
+    if (!PyUnicode_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s() argument %d must be str, not %.50s", fname, pos,
+                     obj == Py_None ? "None" : Py_TYPE(obj)->tp_name);
+        return NULL;
+    }
+    Py_ssize_t len;
+    const char *text = PyUnicode_AsUTF8AndSize(obj, &len);
+    if (text != NULL && strlen(text) != (size_t)len) {
+        PyErr_SetString(PyExc_ValueError, "embedded null character");
+        return NULL;
+    }
+    return text;
+}

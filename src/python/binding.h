@@ -81,6 +81,7 @@ int csk_to_int(PyObject *obj, int *out);            /* like the "i" format */
 int csk_to_ssize(PyObject *obj, Py_ssize_t *out);   /* like the "n" format */
 int csk_to_uint_mask(PyObject *obj, unsigned *out); /* like the "I" format (no range check) */
 int csk_get_buffer(PyObject *obj, Py_buffer *view, const char *fname, int writable);
+const char *csk_to_str(PyObject *obj, const char *fname, int pos); /* the "s" format: UTF-8 */
 
 /* ---- errors (errors.c) ------------------------------------------------------------------- */
 
@@ -106,9 +107,10 @@ Py_ssize_t csk_sock_call(csk_sock *s, short events, csk_attempt_fn attempt, void
                          csk_deadline *dl);
 
 /* csk_sock_call() for a data transfer (recv/send family): tries once without releasing the GIL
- * where that cannot block or change the result, then as csk_sock_call(). */
+ * where that cannot block or change the result, then as csk_sock_call().  `short_ok`: the caller
+ * accepts a result shorter than a blocking call would give (receives, sendall, datagrams). */
 Py_ssize_t csk_sock_xfer(csk_sock *s, short events, csk_attempt_fn attempt, csk_xfer *x,
-                         csk_deadline *dl);
+                         csk_deadline *dl, int short_ok);
 
 /* ---- timeouts (timeout.c) ---------------------------------------------------------------- */
 

@@ -38,21 +38,21 @@ Py_ssize_t csk_sock_call(csk_sock *s, short events, csk_attempt_fn attempt, void
 
 /* May this transfer try once with the GIL held?  Only as a call that cannot block (MSG_DONTWAIT,
  * whatever the fd's flags say), and only where that changes nothing the caller can see: in
- * non-blocking and timeout modes (the fd is non-blocking there anyway), and for receives in
- * blocking mode, which return what is queued either way -- but not with MSG_WAITALL, and never
- * for blocking sends, which would otherwise come back short. */
-static int may_try_holding_gil(const csk_sock *s, short events, const csk_xfer *x)
+ * non-blocking and timeout modes (the fd is non-blocking there anyway), and in blocking mode when
+ * the caller accepts a short result (`short_ok`: receives, sendall, datagram sends), but never
+ * with MSG_WAITALL.  A blocking send() on a stream must not come back short. */
+static int may_try_holding_gil(const csk_sock *s, const csk_xfer *x, int short_ok)
 {
     if (s->sock_timeout >= 0) {
         return 1;
     }
-    return events == POLLIN && !(x->flags & MSG_WAITALL);
+    return short_ok && !(x->flags & MSG_WAITALL);
 }
 
 Py_ssize_t csk_sock_xfer(csk_sock *s, short events, csk_attempt_fn attempt, csk_xfer *x,
-                         csk_deadline *dl)
+                         csk_deadline *dl, int short_ok)
 {
-    if (!may_try_holding_gil(s, events, x)) {
+    if (!may_try_holding_gil(s, x, short_ok)) {
         return run(s, events, attempt, x, dl, 0);
     }
     /* Releasing and taking back the GIL costs more than moving a small message, and most

@@ -53,13 +53,14 @@ static CSK_DOC(csk_mod_inet_pton,
                "The packed bytes of an IP address written in the standard text form of\n"
                "`family` (AF_INET: 4 bytes, AF_INET6: 16 bytes).");
 
-static PyObject *csk_mod_inet_pton(PyObject *module, PyObject *args)
+static PyObject *csk_mod_inet_pton(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)module;
     int family;
     const char *text;
     unsigned char packed[16];
-    if (!PyArg_ParseTuple(args, "is:inet_pton", &family, &text)) {
+    if (!csk_nargs("inet_pton", nargs, 2, 2) || csk_to_int(args[0], &family) < 0 ||
+        (text = csk_to_str(args[1], "inet_pton", 2)) == NULL) {
         return NULL;
     }
     int len = csk_inet_pton(family, text, packed);
@@ -77,13 +78,14 @@ static CSK_DOC(csk_mod_inet_ntop,
                "inet_ntop(family, packed_ip) -> str\n\n"
                "The standard text form of a packed IP address of `family` (AF_INET or AF_INET6).");
 
-static PyObject *csk_mod_inet_ntop(PyObject *module, PyObject *args)
+static PyObject *csk_mod_inet_ntop(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)module;
     int family;
     Py_buffer packed;
     char text[INET6_ADDRSTRLEN];
-    if (!PyArg_ParseTuple(args, "iy*:inet_ntop", &family, &packed)) {
+    if (!csk_nargs("inet_ntop", nargs, 2, 2) || csk_to_int(args[0], &family) < 0 ||
+        csk_get_buffer(args[1], &packed, "inet_ntop", 0) < 0) {
         return NULL;
     }
     int err = csk_inet_ntop(family, packed.buf, (size_t)packed.len, text, sizeof text);
@@ -194,8 +196,8 @@ static PyObject *csk_mod_ntohl(PyObject *module, PyObject *arg)
 PyMethodDef csk_convert_functions[] = {
     CSK_METHOD("inet_aton", csk_mod_inet_aton, CSK_ONE_ARG),
     CSK_METHOD("inet_ntoa", csk_mod_inet_ntoa, CSK_ONE_ARG),
-    CSK_METHOD("inet_pton", csk_mod_inet_pton, METH_VARARGS),
-    CSK_METHOD("inet_ntop", csk_mod_inet_ntop, METH_VARARGS),
+    CSK_METHOD("inet_pton", csk_mod_inet_pton, METH_FASTCALL),
+    CSK_METHOD("inet_ntop", csk_mod_inet_ntop, METH_FASTCALL),
     CSK_METHOD("htons", csk_mod_htons, CSK_ONE_ARG),
     CSK_METHOD("ntohs", csk_mod_ntohs, CSK_ONE_ARG),
     CSK_METHOD("htonl", csk_mod_htonl, METH_O),

@@ -32,6 +32,26 @@ static int host_address(csk_state *st, const char *name, int family, csk_sockadd
 
 /* ---- getaddrinfo ------------------------------------------------------------------------- */
 
+/* Would the "idna" codec return ASCII text unchanged?  It does when every dot-separated label
+ * but the last has 1 to 63 characters and the last has fewer than 64 (Python's codec checks just
+ * that for ASCII input); anything else goes to the codec, for its result or its exact error. */
+static int idna_is_identity(const char *text, Py_ssize_t len)
+{
+    Py_ssize_t label = 0;
+    for (Py_ssize_t i = 0; i < len; i++) {
+        if (text[i] != '.') {
+            label++;
+        }
+        else if (label == 0 || label > 63) {
+            return 0;
+        }
+        else {
+            label = 0;
+        }
+    }
+    return label < 64;
+}
+
 /* The host: None, str (IDNA-encoded) or bytes.  *keep owns encoded text.  Like the built-in
  * module, text after an embedded NUL is ignored. */
 static int gai_host(PyObject *host, PyObject **keep, const char **out)
@@ -40,6 +60,15 @@ static int gai_host(PyObject *host, PyObject **keep, const char **out)
     *out = NULL;
     if (host == Py_None) {
         return 0;
+    }
+    if (PyUnicode_Check(host) && PyUnicode_IS_ASCII(host)) {
+        Py_ssize_t len;
+        const char *text = PyUnicode_AsUTF8AndSize(host, &len);
+        if (text != NULL && idna_is_identity(text, len)) {
+            *out = text; /* the codec would be called for nothing: numeric hosts, "localhost" */
+            return 0;
+        }
+        PyErr_Clear();
     }
     if (PyUnicode_Check(host)) {
         *keep = PyUnicode_AsEncodedString(host, "idna", NULL);

@@ -100,14 +100,61 @@ static int adopt_fd(PyObject *fdobj, int *fd, int *family, int *type, int *proto
     return err < 0 ? csk_raise_int(err) : 0;
 }
 
-static int sock_init(PyObject *self, PyObject *args, PyObject *kwds)
+/* An int argument of socket(): 3.11 parses them with Argument Clinic, whose overflow message
+ * differs from the older "i" format's. */
+static int init_int(PyObject *obj, int *out)
+{
+#if PY_VERSION_HEX >= 0x030B0000
+    long v;
+    if (csk_to_long(obj, &v) < 0) {
+        return -1;
+    }
+    if (v < INT_MIN || v > INT_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "Python int too large to convert to C int");
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+#else
+    return csk_to_int(obj, out);
+#endif
+}
+
+/* socket(family=-1, type=-1, proto=-1, fileno=None).  Lib/socket.py always passes the four
+ * positionally: that form skips the general (much slower) keyword parser. */
+static int init_args(PyObject *args, PyObject *kwds, int *family, int *type, int *proto,
+                     PyObject **fdobj)
 {
     static char *kwlist[] = {"family", "type", "proto", "fileno", NULL};
+    PyObject *argv[4] = {NULL, NULL, NULL, NULL};
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    if ((kwds != NULL && PyDict_GET_SIZE(kwds) != 0) || n > 4) {
+        if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OOOO:socket", kwlist, &argv[0], &argv[1],
+                                         &argv[2], &argv[3])) {
+            return -1;
+        }
+    }
+    else {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            argv[i] = PyTuple_GET_ITEM(args, i);
+        }
+    }
+    int *ints[] = {family, type, proto};
+    for (int i = 0; i < 3; i++) {
+        if (argv[i] != NULL && init_int(argv[i], ints[i]) < 0) {
+            return -1;
+        }
+    }
+    *fdobj = argv[3];
+    return 0;
+}
+
+static int sock_init(PyObject *self, PyObject *args, PyObject *kwds)
+{
     csk_sock *s = (csk_sock *)self;
     int family = -1, type = -1, proto = -1, fd, nonblocking = -1;
     PyObject *fdobj = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|iiiO:socket", kwlist, &family, &type, &proto,
-                                     &fdobj) ||
+    if (init_args(args, kwds, &family, &type, &proto, &fdobj) < 0 ||
         PySys_Audit("socket.__new__", "Oiii", self, family, type, proto) < 0) {
         return -1;
     }

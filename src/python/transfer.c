@@ -32,7 +32,7 @@ static PyObject *recv_bytes(csk_sock *s, Py_ssize_t n, int flags, csk_sockaddr *
     }
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
     Py_ssize_t got = csk_sock_xfer(s, POLLIN, from ? csk_recvfrom_attempt : csk_recv_attempt, &x,
-                                   &dl);
+                                   &dl, 1);
     if (got < 0) {
         Py_XDECREF(own);
         return NULL;
@@ -156,7 +156,7 @@ PyObject *sock_recv_into(csk_sock *s, PyObject *const *args, Py_ssize_t nargs, P
     }
     csk_xfer x = {.buf = view.buf, .len = (size_t)n, .flags = flags};
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
-    Py_ssize_t got = csk_sock_xfer(s, POLLIN, csk_recv_attempt, &x, &dl);
+    Py_ssize_t got = csk_sock_xfer(s, POLLIN, csk_recv_attempt, &x, &dl, 1);
     PyBuffer_Release(&view);
     return got < 0 ? NULL : PyLong_FromSsize_t(got);
 }
@@ -180,13 +180,20 @@ PyObject *sock_recvfrom_into(csk_sock *s, PyObject *const *args, Py_ssize_t narg
     csk_xfer x = {.buf = view.buf, .len = (size_t)n, .flags = flags, .addr = &from.sa,
                   .addrlen = sizeof from};
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
-    Py_ssize_t got = csk_sock_xfer(s, POLLIN, csk_recvfrom_attempt, &x, &dl);
+    Py_ssize_t got = csk_sock_xfer(s, POLLIN, csk_recvfrom_attempt, &x, &dl, 1);
     PyBuffer_Release(&view);
     if (got < 0) {
         return NULL;
     }
     PyObject *addr = csk_sock_address(s, &from, x.addrlen);
     return addr == NULL ? NULL : Py_BuildValue("(nN)", got, addr);
+}
+
+/* Does this socket send whole messages (never a part of one)?  Then a send that would block
+ * sends nothing, and a first non-blocking try cannot change what a blocking send returns. */
+static int datagrams(const csk_sock *s)
+{
+    return s->sock_type != SOCK_STREAM;
 }
 
 /* send(data[, flags]) and sendall(data[, flags]): the shared argument handling. */
@@ -219,7 +226,7 @@ PyObject *sock_send(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     }
     csk_xfer x = {.buf = view.buf, .len = (size_t)view.len, .flags = flags};
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
-    Py_ssize_t sent = csk_sock_xfer(s, POLLOUT, csk_send_attempt, &x, &dl);
+    Py_ssize_t sent = csk_sock_xfer(s, POLLOUT, csk_send_attempt, &x, &dl, datagrams(s));
     PyBuffer_Release(&view);
     return sent < 0 ? NULL : PyLong_FromSsize_t(sent);
 }
@@ -246,7 +253,7 @@ PyObject *sock_sendall(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     PyObject *result = Py_None;
     do {
         csk_xfer x = {.buf = (void *)p, .len = (size_t)left, .flags = flags};
-        Py_ssize_t sent = csk_sock_xfer(s, POLLOUT, csk_send_attempt, &x, &dl);
+        Py_ssize_t sent = csk_sock_xfer(s, POLLOUT, csk_send_attempt, &x, &dl, 1);
         if (sent < 0) {
             result = NULL;
             break;
@@ -292,7 +299,7 @@ PyObject *sock_sendto(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     csk_xfer x = {.buf = view.buf, .len = (size_t)view.len, .flags = flags, .addr = &addr.sa,
                   .addrlen = len};
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
-    Py_ssize_t sent = csk_sock_xfer(s, POLLOUT, csk_sendto_attempt, &x, &dl);
+    Py_ssize_t sent = csk_sock_xfer(s, POLLOUT, csk_sendto_attempt, &x, &dl, datagrams(s));
     PyBuffer_Release(&view);
     return sent < 0 ? NULL : PyLong_FromSsize_t(sent);
 }
