@@ -275,6 +275,9 @@ void csk_bt_addr_text(const bdaddr_t *addr, char *out);
 int csk_resolve_host(const char *host, int family, csk_sockaddr *addr, socklen_t *addrlen,
                      int *sys_errno);
 
+/* The address of one getaddrinfo() answer, copied (and bounded) into `addr`. */
+void csk_addrinfo_addr(const struct addrinfo *ai, csk_sockaddr *addr, socklen_t *addrlen);
+
 /* getaddrinfo() with these hints.  0 or an EAI code; the list is the caller's to release with
  * freeaddrinfo(). */
 int csk_getaddrinfo(const char *host, const char *service, int family, int type, int proto,

@@ -19,6 +19,19 @@ static int gai_result(int gai, int *sys_errno)
     return gai;
 }
 
+void csk_addrinfo_addr(const struct addrinfo *ai, csk_sockaddr *addr, socklen_t *addrlen)
+{
+    size_t len = ai->ai_addr == NULL ? 0 : ai->ai_addrlen;
+    if (len > sizeof *addr) {
+        len = sizeof *addr;
+    }
+    memset(addr, 0, sizeof *addr);
+    if (len > 0) {
+        memcpy(addr, ai->ai_addr, len);
+    }
+    *addrlen = (socklen_t)len;
+}
+
 int csk_resolve_host(const char *host, int family, csk_sockaddr *addr, socklen_t *addrlen,
                      int *sys_errno)
 {
@@ -29,10 +42,7 @@ int csk_resolve_host(const char *host, int family, csk_sockaddr *addr, socklen_t
     if (gai != 0) {
         return gai_result(gai, sys_errno);
     }
-    size_t len = res->ai_addrlen < sizeof *addr ? res->ai_addrlen : sizeof *addr;
-    memset(addr, 0, sizeof *addr);
-    memcpy(addr, res->ai_addr, len);
-    *addrlen = (socklen_t)len;
+    csk_addrinfo_addr(res, addr, addrlen);
     freeaddrinfo(res);
     return 0;
 }
@@ -62,10 +72,7 @@ int csk_numeric_sockaddr(const char *host, const char *service, csk_sockaddr *ad
     if (gai != 0) {
         return gai_result(gai, sys_errno);
     }
-    size_t len = res->ai_addrlen < sizeof *addr ? res->ai_addrlen : sizeof *addr;
-    memset(addr, 0, sizeof *addr);
-    memcpy(addr, res->ai_addr, len);
-    *addrlen = (socklen_t)len;
+    csk_addrinfo_addr(res, addr, addrlen);
     *multiple = res->ai_next != NULL;
     freeaddrinfo(res);
     return 0;

@@ -179,3 +179,17 @@ const char *csk_to_str(PyObject *obj, const char *fname, int pos)
     }
     return text;
 }
+
+int csk_to_int_or(PyObject *obj, int *out, const char *overflow)
+{
+    long v;
+    if (csk_to_long(obj, &v) < 0) {
+        return -1;
+    }
+    if (v < INT_MIN || v > INT_MAX) {
+        PyErr_SetString(PyExc_OverflowError, overflow);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}

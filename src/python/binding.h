@@ -78,6 +78,7 @@ int csk_args_kw(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyOb
 
 int csk_to_long(PyObject *obj, long *out);          /* like the "l" format */
 int csk_to_int(PyObject *obj, int *out);            /* like the "i" format */
+int csk_to_int_or(PyObject *obj, int *out, const char *overflow); /* int; own range message */
 int csk_to_ssize(PyObject *obj, Py_ssize_t *out);   /* like the "n" format */
 int csk_to_uint_mask(PyObject *obj, unsigned *out); /* like the "I" format (no range check) */
 int csk_get_buffer(PyObject *obj, Py_buffer *view, const char *fname, int writable);

@@ -132,12 +132,9 @@ static PyObject *gai_list(const struct addrinfo *res, int proto)
     PyObject *list = PyList_New(0);
     for (; list != NULL && res != NULL; res = res->ai_next) {
         csk_sockaddr addr;
-        size_t len = res->ai_addrlen < sizeof addr ? res->ai_addrlen : sizeof addr;
-        memset(&addr, 0, sizeof addr);
-        if (res->ai_addr != NULL) {
-            memcpy(&addr, res->ai_addr, len);
-        }
-        PyObject *sa = csk_address_build(&addr, (socklen_t)len, proto);
+        socklen_t len;
+        csk_addrinfo_addr(res, &addr, &len);
+        PyObject *sa = csk_address_build(&addr, len, proto);
         PyObject *item =
             sa == NULL ? NULL
                        : Py_BuildValue("iiisN", res->ai_family, res->ai_socktype, res->ai_protocol,

@@ -105,16 +105,7 @@ static int adopt_fd(PyObject *fdobj, int *fd, int *family, int *type, int *proto
 static int init_int(PyObject *obj, int *out)
 {
 #if PY_VERSION_HEX >= 0x030B0000
-    long v;
-    if (csk_to_long(obj, &v) < 0) {
-        return -1;
-    }
-    if (v < INT_MIN || v > INT_MAX) {
-        PyErr_SetString(PyExc_OverflowError, "Python int too large to convert to C int");
-        return -1;
-    }
-    *out = (int)v;
-    return 0;
+    return csk_to_int_or(obj, out, "Python int too large to convert to C int");
 #else
     return csk_to_int(obj, out);
 #endif
@@ -389,16 +380,7 @@ PyType_Spec *csk_sock_spec(void)
 
 static int fd_arg(PyObject *obj, int *fd)
 {
-    long v;
-    if (csk_to_long(obj, &v) < 0) {
-        return -1;
-    }
-    if (v < INT_MIN || v > INT_MAX) {
-        PyErr_SetString(PyExc_OverflowError, "file descriptor out of range");
-        return -1;
-    }
-    *fd = (int)v;
-    return 0;
+    return csk_to_int_or(obj, fd, "file descriptor out of range");
 }
 
 static CSK_DOC(csk_mod_dup,
