@@ -1,5 +1,6 @@
-/* The module: its definition, per-module state (multi-phase init, no static mutable globals), the
- * names it exports, and the capsule through which _ssl finds the socket type.
+/* The module: its definition, per-module state (multi-phase init), the names it exports, and the
+ * capsule through which _ssl finds the socket type.  Nothing static changes after import except
+ * the interpreter-wide constants set once there (None/True/False, the timeout exception class).
  */
 #include "binding.h"
 
