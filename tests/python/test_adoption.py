@@ -151,18 +151,34 @@ def test_csocket_1_makes_csocket_the_socket_module(installed):
     assert (out.stdout.split(), out.stderr) == (["True", "True", "True"], "")
 
 
+# site.py's own work for any .pth file imports modules on some interpreters (_bootlocale on 3.9,
+# encodings.utf_8_sig on 3.13 to decode it), so the hook is compared with a .pth file of the same
+# name that site reads but does not execute: the difference is what the hook's line does.
+NEUTRAL = "# a .pth file with nothing to execute\n"
+
+
+class NeutralHook:
+    """Within the block, the installed hook is replaced by a .pth file with nothing to execute."""
+
+    def __init__(self, env):
+        self.path = env.site / HOOK
+
+    def __enter__(self):
+        self.saved = self.path.read_text()
+        self.path.write_text(NEUTRAL)
+
+    def __exit__(self, *exc_info):
+        self.path.write_text(self.saved)
+
+
 @pytest.mark.parametrize("value", [None, "", "0"])
 def test_unset_empty_or_0_leave_the_built_in_module_and_import_nothing(installed, value):
     env = {} if value is None else {"CSOCKET": value}
     modules = "import sys; print(sorted(sys.modules))"
     with_hook = installed.py("-c", modules, **env)
     assert with_hook.stderr == ""
-    away = installed.site / (HOOK + ".away")
-    os.rename(installed.site / HOOK, away)
-    try:
+    with NeutralHook(installed):
         without_hook = installed.py("-c", modules, **env)
-    finally:
-        os.rename(away, installed.site / HOOK)
     assert with_hook.stdout == without_hook.stdout
     assert "csocket" not in with_hook.stdout
     assert installed.socket_module(**env) == "_socket"
@@ -195,17 +211,19 @@ def test_csocket_1_under_python_m_csocket_run_is_harmless(installed):
     assert (proc.stdout.strip(), proc.stderr) == ("csocket._csocket", "")
 
 
-def test_hook_costs_well_under_a_millisecond_at_start_up(installed):
-    """site.py's own work for the hook, timed in a fresh interpreter (first call: nothing warm)."""
-    code = ("import site, sys, time; t = time.perf_counter(); "
-            "site.addpackage(sys.argv[1], sys.argv[2], set()); "
+def test_hook_line_costs_well_under_a_millisecond_at_start_up(installed, tmp_path):
+    """site.py's processing of the hook, timed in a fresh interpreter after it has read one neutral
+    .pth file (whose own first-file costs every .pth pays); tests/dist/smoke.py times whole runs."""
+    (tmp_path / "neutral.pth").write_text(NEUTRAL)
+    code = ("import site, sys, time; site.addpackage(sys.argv[3], 'neutral.pth', set()); "
+            "t = time.perf_counter(); site.addpackage(sys.argv[1], sys.argv[2], set()); "
             "print(time.perf_counter() - t, 'csocket' in sys.modules)")
     costs = []
     for _ in range(5):
-        out = installed.py("-S", "-c", code, installed.site, HOOK).stdout.split()
+        out = installed.py("-S", "-c", code, installed.site, HOOK, tmp_path).stdout.split()
         assert out[1] == "False"
         costs.append(float(out[0]))
-    assert min(costs) < 0.5e-3, costs  # measured ~0.14 ms; the budget is 1 ms
+    assert min(costs) < 0.5e-3, costs  # measured 0.1-0.15 ms on 3.9-3.13; the budget is 1 ms
 
 
 # ---- CSOCKET in an editable install ----------------------------------------------------------------
