@@ -18,8 +18,8 @@ import sys
 
 VARIABLE = "CSOCKET"
 
-# Some interpreters (3.11 in a virtual environment, for one) process site-packages twice, so the
-# .pth line may call main() twice: the second call must not warn again.
+# In a virtual environment site.py processes site-packages twice (3.9 to 3.13 at least), so the
+# .pth line calls main() twice: the second call must not warn again.
 _done = False
 
 

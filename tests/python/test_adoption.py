@@ -188,7 +188,7 @@ def test_other_values_warn_once_and_leave_the_built_in_module(installed):
     proc = installed.py("-c", "import socket; print(socket._socket.__name__)", CSOCKET="yes")
     assert proc.stdout.strip() == "_socket"
     lines = proc.stderr.splitlines()
-    assert len(lines) == 1, proc.stderr  # once, though a 3.11 venv reads site-packages twice
+    assert len(lines) == 1, proc.stderr  # once, though site reads a venv's site-packages twice
     assert lines[0].startswith("csocket: CSOCKET='yes' is not understood (1 turns csocket on")
 
 
