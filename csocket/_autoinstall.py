@@ -24,7 +24,8 @@ _done = False
 
 
 def _warn(message: str) -> None:
-    sys.stderr.write("csocket: " + message + "\n")
+    if sys.stderr is not None:  # None in a process started without a stderr
+        sys.stderr.write("csocket: " + message + "\n")
 
 
 def main() -> None:
