@@ -14,7 +14,7 @@ define say_python
 endef
 
 .PHONY: help bootstrap build demo test test-c test-python stdlib-test test-matrix lint format clean \
-        bench bench-quick bench-syscalls bench-deps
+        bench bench-quick bench-syscalls bench-deps stubtest dist test-dist
 
 help:
 	@echo "make demo         set up, build, and show csocket at work beside the built-in module"
@@ -25,6 +25,8 @@ help:
 	@echo "make lint | format   check or apply .clang-format to the C sources"
 	@echo "make bench        csocket vs built-in vs C: table, bench/results/latest.{json,png}"
 	@echo "make bench-quick  the same in under two minutes | make bench-syscalls  strace counts"
+	@echo "make stubtest     the type stubs against the built extension (part of make test)"
+	@echo "make dist         sdist and wheel in dist/ | make test-dist  install the sdist afresh, smoke test"
 
 bootstrap:
 	@PYTHON=$(PYTHON) VENV=$(VENV) scripts/bootstrap
@@ -43,6 +45,7 @@ test: build
 	@$(MAKE) --no-print-directory test-c
 	@$(MAKE) --no-print-directory stdlib-test
 	@$(PY) tests/check_api.py
+	@$(MAKE) --no-print-directory stubtest
 	@$(MAKE) --no-print-directory test-python
 
 build/tests/%: tests/c/%.c $(CORE_SRC) $(CORE_HDR)
@@ -94,4 +97,24 @@ bench-syscalls: bench-deps
 	@$(PY) -m csocket bench --syscalls
 
 clean:
-	rm -rf build csocket/*.so *.egg-info
+	rm -rf build dist csocket/*.so *.egg-info .mypy_cache
+
+# Adoption (issue 10): type stubs checked against the built extension; sdist and wheel, and a
+# fresh environment that installs the sdist.  CSOCKET=1 in the caller's environment would turn
+# csocket on in every child process (the built-in side of the comparisons included): never pass it on.
+unexport CSOCKET
+
+stubtest: build
+	$(call say_python,stubtest)
+	@$(PY) scripts/stub_constants.py --check
+	@$(PY) -m mypy.stubtest --mypy-config-file pyproject.toml csocket
+
+dist: bootstrap
+	$(call say_python,dist)
+	@rm -rf dist && mkdir -p build
+	@$(PY) -m build --outdir dist . >build/dist.log 2>&1 || { tail -n 30 build/dist.log; exit 1; }
+	@ls -l dist | tail -n +2
+
+test-dist: dist
+	$(call say_python,test-dist)
+	@$(PY) tests/dist/smoke.py dist/csocket-*.tar.gz

@@ -1,10 +1,12 @@
 """csocket: the C layer under Python's socket module (``_socket``), written again.
 
 The interpreter's own ``socket``, ``ssl``, ``asyncio`` and everything built on them run unchanged
-on top of it.  Three ways to use it:
+on top of it.  Ways to use it:
 
 * ``csocket.install()`` at the very top of a program, before anything imports ``socket``;
 * ``python -m csocket run SCRIPT [ARGS]`` (or ``run -m MODULE``) for a whole program;
+* ``CSOCKET=1`` in the environment, with no change to the program (csocket-autoinstall.pth, a
+  start-up hook installed with the package, calls install() before anything imports ``socket``);
 * ``import csocket.socket`` for the interpreter's socket module bound to csocket, leaving the rest
   of the process on the built-in module.
 """
@@ -23,12 +25,12 @@ class InstallError(RuntimeError):
     """csocket.install() was called after the built-in socket module was already in use."""
 
 
-def installed():
+def installed() -> bool:
     """Return True if csocket is this process's ``_socket``."""
     return sys.modules.get("_socket") is _csocket
 
 
-def install():
+def install() -> None:
     """Make csocket this process's ``_socket``, so that ``import socket`` runs on it.
 
     Call it before anything imports ``socket`` (directly or through ssl, asyncio, http.client,

@@ -2,6 +2,7 @@
 
     python -m csocket run SCRIPT [ARGS...]     run a script with csocket installed from the start
     python -m csocket run -m MODULE [ARGS...]  the same for a module (like python -m)
+    python -m csocket info [--json]            which _socket this process runs on; what this build has
     python -m csocket demo                     a short live demonstration on loopback
     python -m csocket bench [--quick]          csocket against the built-in module and C, here
 """
@@ -35,6 +36,10 @@ def main(argv=None):
     command = argv[0] if argv else ""
     if command == "run":
         return _run(argv[1:])
+    if command == "info":
+        from csocket import _info
+
+        return _info.main(argv[1:])
     if command == "demo":
         from csocket import _demo
 

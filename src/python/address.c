@@ -2,8 +2,9 @@
  * connect and sendto, and the ones returned by accept, recvfrom, getsockname and getpeername.
  *
  * Each family is one entry of a table (parse + build), so a new family is a new entry; the
- * Linux-only families have their own table in address_linux.c.  Host names are turned into
- * addresses here (numeric fast path first, then the resolver, GIL released).
+ * Linux-only families have their own table in address_linux.c (_families() lists both, for
+ * `python -m csocket info`).  Host names are turned into addresses here (numeric fast path first,
+ * then the resolver, GIL released).
  */
 #include "address.h"
 
@@ -308,6 +309,42 @@ static const csk_family *find_family(int family)
     }
     return csk_linux_family(family);
 }
+
+/* Family numbers fit in sa_family_t; every one the tables know lies well below this bound. */
+#define CSK_FAMILY_PROBE_LIMIT 256
+
+static CSK_DOC(csk_mod_families,
+        "_families() -> tuple of int\n\n"
+        "The address families whose addresses this build parses and returns (csocket only).");
+
+static PyObject *csk_mod_families(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    (void)module;
+    PyObject *list = PyList_New(0);
+    for (int family = 0; list != NULL && family < CSK_FAMILY_PROBE_LIMIT; family++) {
+        if (find_family(family) == NULL) {
+            continue;
+        }
+        PyObject *number = PyLong_FromLong(family);
+        if (number == NULL || PyList_Append(list, number) < 0) {
+            Py_XDECREF(number);
+            Py_CLEAR(list);
+            break;
+        }
+        Py_DECREF(number);
+    }
+    if (list == NULL) {
+        return NULL;
+    }
+    PyObject *tuple = PyList_AsTuple(list);
+    Py_DECREF(list);
+    return tuple;
+}
+
+PyMethodDef csk_address_functions[] = {
+    CSK_METHOD("_families", csk_mod_families, METH_NOARGS),
+    {NULL, NULL, 0, NULL},
+};
 
 int csk_address_parse(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t *len,
                       const char *caller)

@@ -105,6 +105,7 @@ static PyMethodDef *const function_tables[] = {
     csk_convert_functions,
     csk_message_functions,
     csk_module_functions,
+    csk_address_functions,
 };
 
 static int module_exec(PyObject *module)
