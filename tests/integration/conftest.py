@@ -120,11 +120,15 @@ def run_both(request):
     """run_both(script, cfg) -> (builtin, csocket) outputs, asserted equal in result and moved."""
 
     def run(script, cfg):
-        scenario = request.node.name.replace("test_", "", 1)
+        area = request.module.__name__.rsplit(".", 1)[-1].replace("test_", "", 1)
+        scenario = f"{area} {request.node.name.replace('test_', '', 1)}"
         outs = {}
         for backend in ("builtin", "csocket"):
             out = outs[backend] = _run_child(script, cfg, backend)
-            assert out["info"]["backend"] == _integ.BACKENDS[backend]
+            # The run was on the module it should be, down to the sockets its ends held.
+            for key, value in out["info"].items():
+                if key == "backend" or key.endswith("_socket"):
+                    assert value == _integ.BACKENDS[backend], (backend, key, value)
             MOVED.append((scenario, backend, out["moved"], out["info"]["elapsed"]))
         diffs = _differences({"result": outs["builtin"]["result"], "moved": outs["builtin"]["moved"]},
                              {"result": outs["csocket"]["result"], "moved": outs["csocket"]["moved"]})
@@ -179,18 +183,18 @@ def pytest_terminal_summary(terminalreporter):
         return
     tr = terminalreporter
     tr.section("csocket integration: what each run moved (payload bytes; rows)")
-    tr.write_line(f"{'scenario':34} {'module':8} {'MiB up':>9} {'MiB down':>9} {'rows in':>8} "
+    tr.write_line(f"{'scenario':40} {'module':8} {'MiB up':>9} {'MiB down':>9} {'rows in':>8} "
                   f"{'rows out':>8} {'s':>6}")
     totals = {}
     for scenario, backend, moved, elapsed in MOVED:
-        tr.write_line(f"{scenario:34} {backend:8} {_mib(moved['bytes_up'])} "
+        tr.write_line(f"{scenario:40} {backend:8} {_mib(moved['bytes_up'])} "
                       f"{_mib(moved['bytes_down'])} {moved['rows_inserted']:8} "
                       f"{moved['rows_selected']:8} {elapsed:6.2f}")
         t = totals.setdefault(backend, dict.fromkeys(moved, 0))
         for key, value in moved.items():
             t[key] += value
     for backend, t in totals.items():
-        tr.write_line(f"{'TOTAL':34} {backend:8} {_mib(t['bytes_up'])} {_mib(t['bytes_down'])} "
+        tr.write_line(f"{'TOTAL':40} {backend:8} {_mib(t['bytes_up'])} {_mib(t['bytes_down'])} "
                       f"{t['rows_inserted']:8} {t['rows_selected']:8}")
     if "nginx" in TRAFFIC:
         requests, received, sent = TRAFFIC["nginx"]

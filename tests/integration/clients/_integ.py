@@ -27,10 +27,12 @@ def backend():
 def socket_base(sock):
     """The _socket module whose socket type `sock` (a socket or asyncio's TransportSocket) is."""
     raw = getattr(sock, "_sock", sock)
-    for cls in type(raw).__mro__:
-        if cls.__name__ == "socket" and cls.__module__ in BACKENDS.values():
-            return cls.__module__
-    return type(raw).__module__
+    # By class identity: csocket's type is named _socket.socket too, as the built-in's is.
+    for name in BACKENDS.values():
+        module = sys.modules.get(name)
+        if module is not None and isinstance(raw, module.socket):
+            return module.__name__
+    return f"not a socket: {type(raw)!r}"
 
 
 def payload(size, seed=0):
@@ -43,8 +45,8 @@ def digest(data):
 
 
 def describe(exc):
-    """An exception as the types along its cause chain, down to the first built-in OSError
-    (TimeoutError, ConnectionRefusedError, ...) with its errno.
+    """An exception as the types along its cause chain, down to the first built-in
+    TimeoutError or OSError that carries an errno (ConnectionRefusedError, ...), with the errno.
 
     Messages are left out (they name ports); types and errnos are what must match.  What lies
     under the OS error is the library's own incidental context (how a task was cancelled, the
@@ -56,7 +58,8 @@ def describe(exc):
         if isinstance(exc, OSError) and exc.errno is not None:
             entry += f"[errno {exc.errno}]"
         chain.append(entry)
-        if type(exc).__module__ == "builtins" and isinstance(exc, OSError):
+        if type(exc).__module__ == "builtins" and (isinstance(exc, TimeoutError) or
+                                                   isinstance(exc, OSError) and exc.errno):
             break
         exc = exc.__cause__ or exc.__context__
     return chain
