@@ -25,6 +25,7 @@ help:
 	@echo "make lint | format   check or apply .clang-format to the C sources"
 	@echo "make bench        csocket vs built-in vs C: table, bench/results/latest.{json,png}"
 	@echo "make bench-quick  the same in under two minutes | make bench-syscalls  strace counts"
+	@echo "make test-integration  httpx, urllib3, PyMySQL, websockets, aiohttp vs nginx/MariaDB, both modules"
 
 bootstrap:
 	@PYTHON=$(PYTHON) VENV=$(VENV) scripts/bootstrap
@@ -95,3 +96,14 @@ bench-syscalls: bench-deps
 
 clean:
 	rm -rf build csocket/*.so *.egg-info
+
+# Real clients (issue 10): httpx, urllib3, PyMySQL, websockets and aiohttp against nginx, MariaDB
+# and their own servers on loopback, each scenario on the built-in module and on csocket.
+.PHONY: test-integration integration-deps
+
+integration-deps:
+	@PYTHON=$(PYTHON) VENV=$(VENV) scripts/bootstrap-integration
+
+test-integration: integration-deps build
+	$(call say_python,test-integration)
+	@$(PY) -m pytest -q -p no:cacheprovider tests/integration
