@@ -34,11 +34,11 @@ TRAFFIC = {}  # what the servers saw, filled in as they stop
 
 @pytest.fixture(scope="session")
 def certs():
-    """A CA and a server certificate for 127.0.0.1 and localhost, made for this run."""
+    """A CA and a server certificate for 127.0.0.1, ::1 and localhost, made for this run."""
     import trustme
 
     ca = trustme.CA()
-    cert = ca.issue_cert("127.0.0.1", "localhost")
+    cert = ca.issue_cert("127.0.0.1", "::1", "localhost")
     d = tempfile.mkdtemp(prefix="csocket-integ-certs-")
     paths = {"ca": os.path.join(d, "ca.pem"), "cert": os.path.join(d, "server.pem"),
              "key": os.path.join(d, "server.key")}

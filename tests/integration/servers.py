@@ -40,18 +40,18 @@ def _tail(path, lines=30):
         return f"(no log: {e})"
 
 
-def _wait_listening(proc, port, log, what):
-    """Return once 127.0.0.1:port accepts connections; raise if the server died or never did."""
+def _wait_listening(proc, port, log, what, host="127.0.0.1"):
+    """Return once host:port accepts connections; raise if the server died or never did."""
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise ServerError(f"{what} exited with {proc.returncode} while starting:\n{_tail(log)}")
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            socket.create_connection((host, port), timeout=1).close()
             return
         except OSError:
             time.sleep(0.05)
-    raise ServerError(f"{what} did not listen on 127.0.0.1:{port} in {START_TIMEOUT:.0f} s:\n"
+    raise ServerError(f"{what} did not listen on {host} port {port} in {START_TIMEOUT:.0f} s:\n"
                       f"{_tail(log)}")
 
 
@@ -136,14 +136,26 @@ http {{
 
     server {{
         listen 127.0.0.1:{https_port} ssl;
+        listen [::1]:{https_port} ssl;
         ssl_certificate {dir}/server.pem;
         ssl_certificate_key {dir}/server.key;
         root {dir}/html;
         # Which connection served a request and how many it has served: keep-alive made visible.
         add_header X-Conn $connection always;
         add_header X-Conn-Requests $connection_requests always;
+        add_header X-Remote-Addr $remote_addr always;
 
         location /data/ {{ }}
+
+        # The same files, but a connection idle for 300 ms after one of them is closed by nginx:
+        # the client's next request finds its pooled connection dead and must open another.
+        location /short/ {{
+            alias {dir}/html/data/;
+            keepalive_timeout 300ms;
+        }}
+
+        # Closes the connection without a response.
+        location = /drop {{ return 444; }}
 
         # POST: nginx stores the body in a file it keeps (client_body_in_file_only on) and names
         # it in X-Body-File, so the client can check what the server received byte for byte.
@@ -176,7 +188,8 @@ http {{
 
 
 class Nginx(_Server):
-    """nginx serving TLS on 127.0.0.1:https_port: static files, a body sink, a slow location."""
+    """nginx serving TLS on 127.0.0.1 and [::1], https_port: static files, a body sink, a slow
+    location, one that drops connections and one that closes them when idle."""
 
     name = "nginx"
 
@@ -207,6 +220,7 @@ class Nginx(_Server):
             self._spawn([self.exe, "-p", self.dir, "-c", conf, "-e", log], log)
             try:
                 _wait_listening(self.proc, self.https_port, log, "nginx")
+                _wait_listening(self.proc, self.https_port, log, "nginx", host="::1")
                 _wait_listening(self.proc, self.plain_port, log, "nginx")
                 return self
             except ServerError:
@@ -214,8 +228,8 @@ class Nginx(_Server):
                 if attempt == 2 or "in use" not in _tail(log):
                     raise
 
-    def url(self, path):
-        return f"https://127.0.0.1:{self.https_port}{path}"
+    def url(self, path, host="127.0.0.1"):
+        return f"https://{host}:{self.https_port}{path}"
 
     def traffic(self):
         """(requests, bytes received, bytes sent) over all requests nginx logged."""
@@ -230,7 +244,8 @@ class Nginx(_Server):
 
 
 class MariaDB(_Server):
-    """mariadbd with a fresh data directory, on 127.0.0.1:port, any user accepted."""
+    """mariadbd with a fresh data directory, on 127.0.0.1:port and unix_socket, any user
+    accepted."""
 
     name = "mariadb"
 
@@ -260,7 +275,8 @@ class MariaDB(_Server):
             self.port = free_port()
             # skip-grant-tables: the test user needs no account; skip-name-resolve: the server
             # never asks a resolver who 127.0.0.1 is.
-            self._spawn([self.exe, *self._common(), f"--socket={self.dir}/mysqld.sock",
+            self.unix_socket = f"{self.dir}/mysqld.sock"
+            self._spawn([self.exe, *self._common(), f"--socket={self.unix_socket}",
                          f"--pid-file={self.dir}/mysqld.pid", f"--log-error={log}",
                          f"--port={self.port}", "--bind-address=127.0.0.1",
                          "--skip-grant-tables", "--skip-name-resolve",

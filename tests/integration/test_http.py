@@ -42,6 +42,26 @@ def test_keepalive(client, run_both):
     assert result.get("pool_connections", 1) == 1
 
 
+def test_stale_connection(client, run_both):
+    script, cfg = client
+    builtin, _ = run_both(script, dict(cfg, part="stale"))
+    result = builtin["result"]
+    assert result["statuses"] == [200, 200]
+    # nginx served the second request as the first on another connection.  (urllib3 reopens
+    # the same HTTPConnection object, so its pool's count of connections made stays 1.)
+    assert not result["same_connection"] and result["requests_on_new_connection"] == 1
+
+
+def test_addresses(client, run_both):
+    script, cfg = client
+    builtin, _ = run_both(script, dict(cfg, part="addresses"))
+    body, posted = _integ.payload(65537), _integ.payload(16384, seed=1)
+    assert builtin["result"]["addresses"] == [
+        [host, 200, _integ.digest(body), peer, 200, 16384, _integ.digest(posted)]
+        for host, peer in (("127.0.0.1", "127.0.0.1"), ("localhost", "127.0.0.1"),
+                           ("[::1]", "::1"))]
+
+
 def test_read_timeout(client, run_both):
     script, cfg = client
     builtin, _ = run_both(script, dict(cfg, part="timeout"))
@@ -50,6 +70,14 @@ def test_read_timeout(client, run_both):
     assert result["within_5s"]
     assert "Timeout" in result["raised"][0]
     assert result["then"] == 200
+
+
+def test_dropped(client, run_both):
+    script, cfg = client
+    builtin, _ = run_both(script, dict(cfg, part="dropped"))
+    result = builtin["result"]
+    assert result["raised"] and "Protocol" in result["raised"][0], result
+    assert result["within_5s"] and result["then"] == 200
 
 
 def test_refused(client, run_both):

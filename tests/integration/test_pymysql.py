@@ -1,11 +1,17 @@
 """PyMySQL against a MariaDB server in a temporary data directory, on both socket modules."""
+import pytest
+
 import _integ
 from client_pymysql import BIG, ROWS_BATCHED, ROWS_SINGLE
 
 
-def test_rows(mariadb, run_both):
-    builtin, _ = run_both("client_pymysql.py", {"part": "rows", "port": mariadb.port})
+@pytest.mark.parametrize("transport", ["tcp", "unix"])
+def test_rows(transport, mariadb, run_both):
+    unix_socket = mariadb.unix_socket if transport == "unix" else None
+    builtin, _ = run_both("client_pymysql.py", {"part": "rows", "port": mariadb.port,
+                                                "unix_socket": unix_socket})
     result = builtin["result"]
+    assert result["family"] == ("AF_UNIX" if unix_socket else "AF_INET")
     total = ROWS_BATCHED + ROWS_SINGLE
     assert result["batched"] == ROWS_BATCHED and result["single"] == ROWS_SINGLE
     count, _digest, same = result["buffered"]

@@ -5,10 +5,13 @@ import _integ
 from client_websockets import BINARIES, PUSHED, TEXTS
 
 
-@pytest.mark.parametrize("tls", [False, True], ids=["ws", "wss"])
-def test_exchange(tls, certs, run_both):
-    builtin, _ = run_both("client_websockets.py", {"part": "exchange", "tls": tls, **certs})
+@pytest.mark.parametrize("tls, host", [(False, "127.0.0.1"), (True, "127.0.0.1"), (False, "::1"),
+                                       (True, "::1")], ids=["ws", "wss", "ws-ipv6", "wss-ipv6"])
+def test_exchange(tls, host, certs, run_both):
+    builtin, _ = run_both("client_websockets.py",
+                          {"part": "exchange", "tls": tls, "host": host, **certs})
     result = builtin["result"]
+    assert result["server_family"] == ("AF_INET6" if ":" in host else "AF_INET")
     assert result["texts"] == [[f"{len(t)}:{_integ.digest(t.encode())}", True] for t in TEXTS]
     assert result["binaries"] == [
         [size, "bytes", True, _integ.digest(_integ.payload(size, seed=6))] for size in BINARIES]

@@ -64,7 +64,34 @@ def step_keepalive(cfg, moved):
     return {"statuses": statuses, "connections": len(conns), "requests_on_connection": counts}
 
 
-def run_steps(cfg, moved, step, send):
+def step_stale(cfg, moved):
+    """A pooled connection that nginx closed while idle: the next request must notice it and go
+    out on a new connection, not fail and not hang."""
+    first = yield ("GET", f"{cfg['base']}/short/1400", None)
+    yield ("SLEEP", 1.0, None)  # nginx closes the connection after 300 ms idle
+    second = yield ("GET", f"{cfg['base']}/data/1400", None)
+    moved.bytes_down += len(first.content) + len(second.content)
+    return {"statuses": [first.status_code, second.status_code],
+            "same_connection": _conn(first)[0] == _conn(second)[0],
+            "requests_on_new_connection": _conn(second)[1]}
+
+
+def step_addresses(cfg, moved):
+    """The same GET and POST through 127.0.0.1, the name localhost (from /etc/hosts) and ::1:
+    what nginx saw as the client's address, and the bodies both ways."""
+    rows = []
+    for host in ("127.0.0.1", "localhost", "[::1]"):
+        base = cfg["base"].replace("127.0.0.1", host)
+        got = yield ("GET", f"{base}/data/65537", None)
+        stored = yield ("POST", f"{base}/upload", payload(16384, seed=1))
+        moved.bytes_down += len(got.content)
+        moved.bytes_up += 16384
+        rows.append([host, got.status_code, digest(got.content), got.headers["x-remote-addr"],
+                     stored.status_code, *_stored(stored)])
+    return {"addresses": rows}
+
+
+def run_steps(cfg, moved, step, send, sleep):
     gen = step(cfg, moved)
     response = None
     while True:
@@ -72,4 +99,4 @@ def run_steps(cfg, moved, step, send):
             request = gen.send(response)
         except StopIteration as done:
             return done.value
-        response = send(*request)
+        response = sleep(request[1]) if request[0] == "SLEEP" else send(*request)

@@ -1,17 +1,22 @@
-"""aiohttp's client and server on one asyncio loop in this process, 127.0.0.1: a large response
-streamed in chunks (chunked and with a length), a large streamed upload, concurrent requests
-over a small connection pool, and a read timeout.  The loop's sockets are csocket's in the
-csocket run: the script records whose socket type both ends' transports hold.
+"""aiohttp's client and server on one asyncio loop in this process, 127.0.0.1, plain or TLS: a
+large response streamed in chunks (chunked and with a length), a file served with the loop's
+sendfile, a large streamed upload, concurrent requests over a small connection pool, and a read
+timeout.  The loop's sockets are csocket's in the csocket run: the script records whose socket
+type both ends' transports hold.
 """
 import asyncio
 import hashlib
+import os
+import ssl
+import tempfile
 
 import aiohttp
 from aiohttp import web
 
-from _integ import describe, digest, main, payload, socket_base
+from _integ import describe, main, payload, socket_base
 
 STREAM = 48 * 1048576 + 7
+FILE = 24 * 1048576 + 11
 UPLOAD = 16 * 1048576 + 3
 BLOCK = payload(1048576, seed=7)  # the server repeats it: the stream is cheap to make
 
@@ -55,6 +60,10 @@ def make_app(state):
         state.setdefault("peers", set()).add(request.transport.get_extra_info("peername"))
         return web.Response(body=payload(int(request.query["size"]), seed=8))
 
+    async def file(request):
+        state["server_socket"] = socket_base(request.transport.get_extra_info("socket"))
+        return web.FileResponse(state["file"])
+
     async def slow(request):
         # Waits until the client has given up (or 10 s), so that no handler outlives the test.
         try:
@@ -65,19 +74,32 @@ def make_app(state):
 
     app = web.Application(client_max_size=64 * 1048576)
     app.add_routes([web.get("/stream", stream), web.post("/upload", upload),
-                    web.get("/peer", peer), web.get("/slow", slow)])
+                    web.get("/peer", peer), web.get("/slow", slow), web.get("/file", file)])
     return app
 
 
-async def with_server(work, info):
-    state = {"client_gave_up": asyncio.Event()}
+def session(cfg, limit=100, timeout=None):
+    """A client session that trusts this run's CA when the server speaks TLS."""
+    ssl_ctx = ssl.create_default_context(cafile=cfg["ca"]) if cfg.get("tls") else True
+    connector = aiohttp.TCPConnector(ssl=ssl_ctx, limit=limit)
+    return aiohttp.ClientSession(connector=connector, timeout=timeout or aiohttp.ClientTimeout())
+
+
+async def with_server(cfg, work, info, **state):
+    """Serve the app on 127.0.0.1 (TLS if cfg says so) while `work(base_url, state)` runs."""
+    state["client_gave_up"] = asyncio.Event()
+    server_ctx = None
+    if cfg.get("tls"):
+        server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        server_ctx.load_cert_chain(cfg["cert"], cfg["key"])
     runner = web.AppRunner(make_app(state))
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_ctx)
     await site.start()
     port = runner.addresses[0][1]
+    scheme = "https" if server_ctx else "http"
     try:
-        return await work(f"http://127.0.0.1:{port}", state)
+        return await work(f"{scheme}://127.0.0.1:{port}", state)
     finally:
         await runner.cleanup()
         if "server_socket" in state:
@@ -99,12 +121,26 @@ async def read_stream(session, url, moved, info):
 
 def part_stream(cfg, moved, info):
     async def work(base, state):
-        async with aiohttp.ClientSession() as session:
-            chunked = await read_stream(session, f"{base}/stream?size={STREAM}", moved, info)
-            sized = await read_stream(session, f"{base}/stream?size={STREAM}&length=1", moved,
+        async with session(cfg) as client:
+            chunked = await read_stream(client, f"{base}/stream?size={STREAM}", moved, info)
+            sized = await read_stream(client, f"{base}/stream?size={STREAM}&length=1", moved,
                                       info)
         return {"chunked": chunked, "with_length": sized}
-    return asyncio.run(with_server(work, info))
+    return asyncio.run(with_server(cfg, work, info))
+
+
+def part_file(cfg, moved, info):
+    """A file served by FileResponse: the loop's sendfile on a plain connection, reads and writes
+    through the TLS transport otherwise."""
+    with tempfile.TemporaryDirectory(prefix="csocket-integ-aiohttp-") as d:
+        path = os.path.join(d, "file")
+        with open(path, "wb") as f:
+            f.write(payload(FILE, seed=10))
+
+        async def work(base, state):
+            async with session(cfg) as client:
+                return {"file": await read_stream(client, f"{base}/file", moved, info)}
+        return asyncio.run(with_server(cfg, work, info, file=path))
 
 
 def part_upload(cfg, moved, info):
@@ -114,11 +150,11 @@ def part_upload(cfg, moved, info):
             yield data[start:start + 100003]
 
     async def work(base, state):
-        async with aiohttp.ClientSession() as session:
-            async with session.post(f"{base}/upload", data=body()) as resp:
+        async with session(cfg) as client:
+            async with client.post(f"{base}/upload", data=body()) as resp:
                 moved.bytes_up += UPLOAD
                 return {"status": resp.status, "server_saw": await resp.json()}
-    return asyncio.run(with_server(work, info))
+    return asyncio.run(with_server(cfg, work, info))
 
 
 def part_concurrent(cfg, moved, info):
@@ -127,38 +163,35 @@ def part_concurrent(cfg, moved, info):
     sizes = [(i * 37_011) % 300_000 for i in range(32)]
 
     async def work(base, state):
-        connector = aiohttp.TCPConnector(limit=4)
-        async with aiohttp.ClientSession(connector=connector) as session:
+        async with session(cfg, limit=4) as client:
             async def one(size):
-                async with session.get(f"{base}/peer?size={size}") as resp:
+                async with client.get(f"{base}/peer?size={size}") as resp:
                     body = await resp.read()
                     moved.bytes_down += len(body)
-                    return [resp.status, len(body), digest(body) ==
-                            digest(payload(size, seed=8))]
+                    return [resp.status, len(body), body == payload(size, seed=8)]
             bodies = await asyncio.gather(*(one(size) for size in sizes))
         return {"bodies": bodies, "connections_within_pool": 1 <= len(state["peers"]) <= 4}
-    return asyncio.run(with_server(work, info))
+    return asyncio.run(with_server(cfg, work, info))
 
 
 def part_timeout(cfg, moved, info):
     async def work(base, state):
-        timeout = aiohttp.ClientTimeout(total=None, sock_read=0.5)
         loop = asyncio.get_running_loop()
-        async with aiohttp.ClientSession(timeout=timeout) as session:
+        async with session(cfg, timeout=aiohttp.ClientTimeout(sock_read=0.5)) as client:
             started = loop.time()
             try:
-                async with session.get(f"{base}/slow") as resp:
+                async with client.get(f"{base}/slow") as resp:
                     await resp.read()
                 result = {"raised": None}
             except Exception as e:  # noqa: BLE001 - the type is the result
                 result = {"raised": describe(e), "within_5s": loop.time() - started < 5}
             state["client_gave_up"].set()
-            async with session.get(f"{base}/peer?size=10") as resp:
+            async with client.get(f"{base}/peer?size=10") as resp:
                 result["then"] = resp.status
             return result
-    return asyncio.run(with_server(work, info))
+    return asyncio.run(with_server(cfg, work, info))
 
 
 if __name__ == "__main__":
-    main({"stream": part_stream, "upload": part_upload, "concurrent": part_concurrent,
-          "timeout": part_timeout})
+    main({"stream": part_stream, "file": part_file, "upload": part_upload,
+          "concurrent": part_concurrent, "timeout": part_timeout})

@@ -7,7 +7,8 @@ import time
 
 import httpx
 
-from _http import run_steps, step_get, step_keepalive, step_post
+from _http import (run_steps, step_addresses, step_get, step_keepalive, step_post,
+                   step_stale)
 from _integ import describe, main
 
 
@@ -25,7 +26,10 @@ async def arun_steps(cfg, moved, step, send):
             request = gen.send(response)
         except StopIteration as done:
             return done.value
-        response = await send(*request)
+        if request[0] == "SLEEP":
+            response = await asyncio.sleep(request[1])
+        else:
+            response = await send(*request)
 
 
 def part_transfer(step):
@@ -33,7 +37,7 @@ def part_transfer(step):
         if cfg["mode"] == "sync":
             with httpx.Client(**_client_kwargs(cfg)) as client:
                 send = lambda m, u, b: client.request(m, u, content=b)  # noqa: E731
-                return run_steps(cfg, moved, step, send)
+                return run_steps(cfg, moved, step, send, time.sleep)
 
         async def go():
             async with httpx.AsyncClient(**_client_kwargs(cfg)) as client:
@@ -63,23 +67,25 @@ async def _aattempt(do):
     return {"raised": None}
 
 
-def part_timeout(cfg, moved, info):
-    """nginx sends /slow at one byte a second; a 0.5 s read timeout must fire, and the client
-    must then serve the next request on a fresh connection."""
-    timeout = httpx.Timeout(10.0, read=0.5)
-    slow, after = f"{cfg['base']}/slow", f"{cfg['base']}/data/1400"
-    if cfg["mode"] == "sync":
-        with httpx.Client(**_client_kwargs(cfg)) as client:
-            result = _attempt(lambda: client.get(slow, timeout=timeout))
-            result["then"] = client.get(after).status_code
-            return result
+def part_failure(path, read_timeout):
+    """A request that must fail (a read timeout that fires, a connection nginx drops without an
+    answer), after which the same client must serve the next request."""
+    def part(cfg, moved, info):
+        timeout = httpx.Timeout(10.0, read=read_timeout)
+        url, after = f"{cfg['base']}{path}", f"{cfg['base']}/data/1400"
+        if cfg["mode"] == "sync":
+            with httpx.Client(**_client_kwargs(cfg)) as client:
+                result = _attempt(lambda: client.get(url, timeout=timeout))
+                result["then"] = client.get(after).status_code
+                return result
 
-    async def go():
-        async with httpx.AsyncClient(**_client_kwargs(cfg)) as client:
-            result = await _aattempt(lambda: client.get(slow, timeout=timeout))
-            result["then"] = (await client.get(after)).status_code
-            return result
-    return asyncio.run(go())
+        async def go():
+            async with httpx.AsyncClient(**_client_kwargs(cfg)) as client:
+                result = await _aattempt(lambda: client.get(url, timeout=timeout))
+                result["then"] = (await client.get(after)).status_code
+                return result
+        return asyncio.run(go())
+    return part
 
 
 def part_refused(cfg, moved, info):
@@ -96,5 +102,7 @@ def part_refused(cfg, moved, info):
 
 if __name__ == "__main__":
     main({"get": part_transfer(step_get), "post": part_transfer(step_post),
-          "keepalive": part_transfer(step_keepalive), "timeout": part_timeout,
-          "refused": part_refused})
+          "keepalive": part_transfer(step_keepalive), "stale": part_transfer(step_stale),
+          "addresses": part_transfer(step_addresses),
+          "timeout": part_failure("/slow", 0.5),  # nginx sends /slow at one byte a second
+          "dropped": part_failure("/drop", 10.0), "refused": part_refused})

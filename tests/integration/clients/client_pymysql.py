@@ -1,4 +1,4 @@
-"""PyMySQL against MariaDB on 127.0.0.1: connect, create, insert and select a few thousand rows
+"""PyMySQL against MariaDB on 127.0.0.1 (or its AF_UNIX socket): connect, create, insert and select a few thousand rows
 (batched and one by one, buffered and streamed), a single 8 MiB value both ways, and a query that
 outlasts the read timeout.  Each run works in a database of its own, named after its module.
 """
@@ -15,9 +15,12 @@ BIG = 8 * 1048576 + 5
 
 
 def _connect(cfg, **kw):
+    """A connection over TCP to 127.0.0.1, or over the server's AF_UNIX socket if cfg says so."""
     kw.setdefault("read_timeout", 60)
+    where = {"unix_socket": cfg["unix_socket"]} if cfg.get("unix_socket") else {}
     return pymysql.connect(host="127.0.0.1", port=cfg["port"], user="csocket", password="",
-                           connect_timeout=10, write_timeout=60, charset="utf8mb4", **kw)
+                           connect_timeout=10, write_timeout=60, charset="utf8mb4", **where,
+                           **kw)
 
 
 def _database(cur, cfg):
@@ -44,6 +47,7 @@ def part_rows(cfg, moved, info):
     result = {}
     conn = _connect(cfg)
     with conn:
+        result["family"] = conn._sock.family.name
         cur = conn.cursor()
         _database(cur, cfg)
         cur.execute("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(64), payload BLOB,"

@@ -6,7 +6,8 @@ import time
 
 import urllib3
 
-from _http import run_steps, step_get, step_keepalive, step_post
+from _http import (run_steps, step_addresses, step_get, step_keepalive, step_post,
+                   step_stale)
 from _integ import describe, main
 
 
@@ -30,7 +31,7 @@ def part_transfer(step):
     def part(cfg, moved, info):
         with _pool(cfg) as http:
             send = lambda m, u, b: _Response(http.request(m, u, body=b))  # noqa: E731
-            result = run_steps(cfg, moved, step, send)
+            result = run_steps(cfg, moved, step, send, time.sleep)
             result["pool_connections"] = http.connection_from_url(cfg["base"]).num_connections
             return result
     return part
@@ -45,14 +46,16 @@ def _attempt(do):
     return {"raised": None}
 
 
-def part_timeout(cfg, moved, info):
-    """nginx sends /slow at one byte a second: a 0.5 s read timeout must fire, and the pool must
-    then serve the next request."""
-    with _pool(cfg) as http:
-        timeout = urllib3.Timeout(connect=10.0, read=0.5)
-        result = _attempt(lambda: http.request("GET", f"{cfg['base']}/slow", timeout=timeout))
-        result["then"] = http.request("GET", f"{cfg['base']}/data/1400").status
-        return result
+def part_failure(path, read_timeout):
+    """A request that must fail (a read timeout that fires, a connection nginx drops without an
+    answer), after which the pool must serve the next request."""
+    def part(cfg, moved, info):
+        with _pool(cfg) as http:
+            timeout = urllib3.Timeout(connect=10.0, read=read_timeout)
+            result = _attempt(lambda: http.request("GET", f"{cfg['base']}{path}", timeout=timeout))
+            result["then"] = http.request("GET", f"{cfg['base']}/data/1400").status
+            return result
+    return part
 
 
 def part_refused(cfg, moved, info):
@@ -62,5 +65,7 @@ def part_refused(cfg, moved, info):
 
 if __name__ == "__main__":
     main({"get": part_transfer(step_get), "post": part_transfer(step_post),
-          "keepalive": part_transfer(step_keepalive), "timeout": part_timeout,
-          "refused": part_refused})
+          "keepalive": part_transfer(step_keepalive), "stale": part_transfer(step_stale),
+          "addresses": part_transfer(step_addresses),
+          "timeout": part_failure("/slow", 0.5),  # nginx sends /slow at one byte a second
+          "dropped": part_failure("/drop", 10.0), "refused": part_refused})

@@ -1,7 +1,8 @@
-"""websockets' sync client and sync server, both in this process on 127.0.0.1, plain (cfg tls
-false) or over TLS: text and binary messages both ways, messages the server starts, a ping, and a
+"""websockets' sync client and sync server, both in this process on 127.0.0.1 or ::1, plain or
+over TLS: text and binary messages both ways, messages the server starts, a ping, and a
 clean close seen from both ends.
 """
+import socket
 import ssl
 import threading
 
@@ -48,14 +49,18 @@ def part_exchange(cfg, moved, info):
         server_ctx.load_cert_chain(cfg["cert"], cfg["key"])
         client_ctx = ssl.create_default_context(cafile=cfg["ca"])
     log = {"done": threading.Event()}
-    with serve(lambda ws: handler(ws, log), "127.0.0.1", 0, ssl=server_ctx,
-               max_size=None) as server:
+    host = cfg.get("host", "127.0.0.1")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET  # passed to create_server
+    with serve(lambda ws: handler(ws, log), host, 0, ssl=server_ctx, max_size=None,
+               family=family) as server:
         thread = threading.Thread(target=server.serve_forever)
         thread.start()
         port = server.socket.getsockname()[1]
         scheme = "wss" if cfg["tls"] else "ws"
         try:
-            result = _client(f"{scheme}://127.0.0.1:{port}/", client_ctx, moved, info)
+            netloc = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+            result = _client(f"{scheme}://{netloc}/", client_ctx, moved, info)
+            result["server_family"] = server.socket.family.name
             if not log["done"].wait(10):
                 raise SystemExit("the server's handler did not finish after the close")
         finally:
