@@ -5,11 +5,15 @@ import _integ
 from client_websockets import BINARIES, PUSHED, TEXTS
 
 
-@pytest.mark.parametrize("tls, host", [(False, "127.0.0.1"), (True, "127.0.0.1"), (False, "::1"),
-                                       (True, "::1")], ids=["ws", "wss", "ws-ipv6", "wss-ipv6"])
-def test_exchange(tls, host, certs, run_both):
+# Plain connections only.  websockets' sync connection receives in a thread while the caller
+# sends, and CPython's SSLSocket does not support a read and a write at once from two threads:
+# over TLS the exchange fails now and then (spurious timeouts, "[SSL] internal error") with the
+# built-in module as with csocket.  TLS in threads is covered by httpx and urllib3; TLS on a
+# loop by aiohttp.
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1"], ids=["ipv4", "ipv6"])
+def test_exchange(host, certs, run_both):
     builtin, _ = run_both("client_websockets.py",
-                          {"part": "exchange", "tls": tls, "host": host, **certs})
+                          {"part": "exchange", "tls": False, "host": host, **certs})
     result = builtin["result"]
     assert result["server_family"] == ("AF_INET6" if ":" in host else "AF_INET")
     assert result["texts"] == [[f"{len(t)}:{_integ.digest(t.encode())}", True] for t in TEXTS]
