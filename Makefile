@@ -27,6 +27,7 @@ help:
 	@echo "make bench-quick  the same in under two minutes | make bench-syscalls  strace counts"
 	@echo "make stubtest     the type stubs against the built extension (part of make test)"
 	@echo "make dist         sdist and wheel in dist/ | make test-dist  install the sdist afresh, smoke test"
+	@echo "make test-integration  httpx, urllib3, PyMySQL, websockets, aiohttp vs nginx/MariaDB, both modules"
 
 bootstrap:
 	@PYTHON=$(PYTHON) VENV=$(VENV) scripts/bootstrap
@@ -118,3 +119,14 @@ dist: bootstrap
 test-dist: dist
 	$(call say_python,test-dist)
 	@$(PY) tests/dist/smoke.py dist/csocket-*.tar.gz
+
+# Real clients (issue 10): httpx, urllib3, PyMySQL, websockets and aiohttp against nginx, MariaDB
+# and their own servers on loopback, each scenario on the built-in module and on csocket.
+.PHONY: test-integration integration-deps
+
+integration-deps:
+	@PYTHON=$(PYTHON) VENV=$(VENV) scripts/bootstrap-integration
+
+test-integration: integration-deps build
+	$(call say_python,test-integration)
+	@$(PY) -m pytest -q -p no:cacheprovider tests/integration

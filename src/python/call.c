@@ -6,6 +6,16 @@
  */
 #include "binding.h"
 
+/* A call that began in blocking mode met EAGAIN: the socket was put in timeout mode since (by a
+ * signal handler or another thread while the GIL was released), which made its fd non-blocking
+ * under the call.  The call goes on blocking, as it began, like the built-in module's does; only
+ * a socket made non-blocking (timeout 0) reports EAGAIN. */
+static int mode_changed_under_blocking_call(const csk_sock *s, const csk_deadline *dl,
+                                            ssize_t n)
+{
+    return CSK_WOULD_BLOCK(-n) && dl->timeout_ns < 0 && s->sock_timeout > 0;
+}
+
 static Py_ssize_t run(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
                       csk_deadline *dl, int wait_first)
 {
@@ -18,6 +28,10 @@ static Py_ssize_t run(csk_sock *s, short events, csk_attempt_fn attempt, void *o
         Py_END_ALLOW_THREADS
         if (n >= 0) {
             return n;
+        }
+        if (mode_changed_under_blocking_call(s, dl, n)) {
+            wait_first = 1; /* no deadline: wait for readiness as long as it takes, then retry */
+            continue;
         }
         if (n != -EINTR) {
             csk_raise((int)n);

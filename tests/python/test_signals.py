@@ -120,3 +120,65 @@ def test_blocking_accept_resumes(S):
         conn.close()
         cli.close()
         assert alarms.count >= 3
+
+
+class SetTimeoutOnce:
+    """On the first SIGALRM, put `sock` in timeout mode (its fd turns non-blocking under the call
+    that is waiting on it), then run `later` after a short delay in a thread."""
+
+    def __init__(self, sock, later):
+        self.sock, self.later, self.threads = sock, later, []
+
+    def handler(self, signum, frame):
+        if not self.threads:
+            self.sock.settimeout(5.0)
+            t = threading.Timer(0.2, self.later)
+            t.start()
+            self.threads.append(t)
+
+    def __enter__(self):
+        self.old = signal.signal(signal.SIGALRM, self.handler)
+        signal.setitimer(signal.ITIMER_REAL, 0.1)
+        return self
+
+    def __exit__(self, *exc):
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self.old)
+        for t in self.threads:
+            t.join()
+
+
+def test_blocking_recv_survives_a_switch_to_timeout_mode(S):
+    """A recv that began in blocking mode goes on blocking when a handler (or another thread, as
+    websockets' sync client does while closing) puts the socket in timeout mode: the built-in
+    module retries; csocket once raised BlockingIOError from the now non-blocking fd."""
+    a, b = S.socketpair()
+    with a, b:
+        with SetTimeoutOnce(a, lambda: b.sendall(b"late data")) as switch:
+            assert a.recv(100) == b"late data"
+        assert switch.threads and a.gettimeout() == 5.0
+
+
+def test_blocking_accept_survives_a_switch_to_timeout_mode(S):
+    with S.socket() as srv, S.socket() as cli:
+        srv.bind(("127.0.0.1", 0))
+        srv.listen()
+        with SetTimeoutOnce(srv, lambda: cli.connect(srv.getsockname())):
+            conn, _ = srv.accept()
+        conn.close()
+
+
+def test_blocking_sendall_survives_a_switch_to_timeout_mode(S):
+    a, b = S.socketpair()
+    with a, b:
+        data = b"x" * (8 << 20)  # far more than the socket buffers hold
+        got = []
+
+        def drain():
+            b.settimeout(3.0)  # ends the thread if sendall fails
+            while sum(got) < len(data):
+                got.append(len(b.recv(1 << 20)))
+
+        with SetTimeoutOnce(a, drain):
+            a.sendall(data)
+        assert sum(got) == len(data)
