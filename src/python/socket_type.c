@@ -39,6 +39,7 @@ static PyObject *sock_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     s->errorhandler = error_hook;
     s->state = st;
     s->nonblocking = -1;
+    s->close_fd = -1;
     return (PyObject *)s;
 }
 
@@ -215,6 +216,11 @@ PyObject *sock_close(csk_sock *s, PyObject *Py_UNUSED(ignored))
     }
     /* Forget the fd first: whatever close() says, it is released and may be reused at once. */
     csk_sock_set_fd(s, -1);
+    if (s->inflight > 0) {
+        /* Another thread's call may be about to use the number: the last one closes it. */
+        s->close_fd = fd;
+        Py_RETURN_NONE;
+    }
     int r;
     Py_BEGIN_ALLOW_THREADS
     r = csk_close(fd);
