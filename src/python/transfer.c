@@ -43,7 +43,21 @@ static PyObject *recv_bytes(csk_sock *s, Py_ssize_t n, int flags, csk_sockaddr *
     if (own != NULL && got == n) {
         return own;
     }
-    PyObject *data = PyBytes_FromStringAndSize(buf, got);
+    PyObject *data;
+    if (got <= n) {
+        data = PyBytes_FromStringAndSize(buf, got);
+    }
+    else {
+        /* MSG_TRUNC on a datagram socket: the count is the datagram's whole length, of which
+         * only n bytes were received.  The built-in module returns `got` bytes, the rest
+         * uninitialized; here the rest is zeros, never the scratch buffer's earlier contents
+         * (another socket's data) nor memory past the buffer. */
+        data = PyBytes_FromStringAndSize(NULL, got);
+        if (data != NULL) {
+            memcpy(PyBytes_AS_STRING(data), buf, (size_t)n);
+            memset(PyBytes_AS_STRING(data) + n, 0, (size_t)(got - n));
+        }
+    }
     Py_XDECREF(own);
     return data;
 }
