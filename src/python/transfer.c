@@ -91,6 +91,11 @@ PyObject *sock_recv(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     if (recv_size(args, nargs, "recv", &n, &flags) < 0) {
         return NULL;
     }
+    if (n == 0) {
+        /* Asked for nothing: the built-in module returns at once, without a system call (so
+         * even on a closed or unconnected socket), and recv_into() the same. */
+        return PyBytes_FromStringAndSize(NULL, 0);
+    }
     return recv_bytes(s, n, flags, NULL, NULL);
 }
 
@@ -170,7 +175,7 @@ PyObject *sock_recv_into(csk_sock *s, PyObject *const *args, Py_ssize_t nargs, P
     }
     csk_xfer x = {.buf = view.buf, .len = (size_t)n, .flags = flags};
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
-    Py_ssize_t got = csk_sock_xfer(s, POLLIN, csk_recv_attempt, &x, &dl);
+    Py_ssize_t got = n == 0 ? 0 : csk_sock_xfer(s, POLLIN, csk_recv_attempt, &x, &dl);
     PyBuffer_Release(&view);
     return got < 0 ? NULL : PyLong_FromSsize_t(got);
 }
