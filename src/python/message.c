@@ -447,9 +447,8 @@ PyObject *sock_recvmsg(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     /* As recv(): into the thread's scratch buffer when it is large enough (see transfer.c). */
     recv_target t = {csk_scratch((size_t)bufsize), bufsize, NULL};
     if (t.buf == NULL) {
-        if ((size_t)bufsize <= CSK_SCRATCH_MAX) {
-            return PyErr_NoMemory();
-        }
+        /* As recv(): a bytes object of its own when the scratch buffer is too small or could
+         * not be had. */
         if ((t.own = PyBytes_FromStringAndSize(NULL, bufsize)) == NULL) {
             return NULL;
         }

@@ -15,9 +15,8 @@ static PyObject *recv_bytes(csk_sock *s, Py_ssize_t n, int flags, csk_sockaddr *
     PyObject *own = NULL;
     void *buf = csk_scratch((size_t)n);
     if (buf == NULL) {
-        if ((size_t)n <= CSK_SCRATCH_MAX) {
-            return PyErr_NoMemory();
-        }
+        /* Too large for the scratch buffer, or the thread could not get one (memory is short:
+         * the n bytes the built-in module would allocate may still be there). */
         own = PyBytes_FromStringAndSize(NULL, n);
         if (own == NULL) {
             return NULL;
