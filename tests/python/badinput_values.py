@@ -289,6 +289,8 @@ def host_allowed(h, purpose):
 
 def fix_host(h, purpose):
     """`h` if allowed for `purpose`, else a replacement that is (keeping its type)."""
+    if isinstance(h, Fresh) and h.kind == "bytearray":
+        h = bytearray(b"\xa5" * h.size)  # what the stand-in becomes: a host to check too
     if host_allowed(h, purpose):
         return h
     safe = "127.0.0.1" if len(h) % 2 else "bad\0host"
@@ -301,7 +303,7 @@ def fix_host(h, purpose):
 
 def fix_hosts_deep(value, purpose):
     """fix_host on every str/bytes/bytearray inside `value`, at any depth."""
-    if _is_hostlike(value):
+    if _is_hostlike(value) or (isinstance(value, Fresh) and value.kind == "bytearray"):
         return fix_host(value, purpose)
     if isinstance(value, tuple):
         return tuple(fix_hosts_deep(v, purpose) for v in value)
@@ -335,12 +337,24 @@ def fix_ports_deep(value, sink_port):
     return value
 
 
+def c_int(v):
+    """v cut to a C int, as the built-in module's fd conversion does (it converts to a C long,
+    then truncates: dup(2**32) duplicates descriptor 0)."""
+    return ((v + 2**31) % 2**32) - 2**31
+
+
+def fd_truncated(v):
+    """A value the built-in module silently truncates (inside a C long, outside a C int)."""
+    return v is not None and -2**63 <= v < 2**63 and not -2**31 <= v < 2**31
+
+
 def fix_fd(x):
     """A generated descriptor argument that could name one of the test process's own open
-    descriptors (anything usable as an index in 0..2**31-1) becomes a fresh stand-in."""
+    descriptors (anything usable as an index whose C int truncation is >= 0) becomes a fresh
+    stand-in."""
     v = index_value(x)
-    if v is not None and 0 <= v < 2**31:
-        return Fresh(("sock_fd", "pipe_fd", "closed_fd")[v % 3])
+    if v is not None and -2**63 <= v < 2**63 and c_int(v) >= 0:
+        return Fresh(("sock_fd", "pipe_fd", "closed_fd")[c_int(v) % 3])
     return x
 
 

@@ -13,6 +13,7 @@ import time
 import pytest
 
 import torture
+from report import report_line
 
 
 def run_in_thread(fn):
@@ -304,16 +305,16 @@ def test_call_started_nonblocking_ends_when_a_timeout_is_set_meanwhile(C):
 TORTURE_SECONDS = float(os.environ.get("CSOCKET_TORTURE_SECONDS", "2"))
 
 
-def test_thread_torture_csocket(C):
+def test_thread_torture_csocket(C, request):
     stats = torture.run(C, seconds=TORTURE_SECONDS)
-    print(torture.summary("csocket", stats))
+    report_line(request.config, torture.summary("csocket", stats))
     assert stats["unexpected"] == [], stats["unexpected"][:5]
     assert stats["canaries"] > 0 and stats["reused_numbers"] > 0  # the check really ran
     assert stats["violations"] == [], stats["violations"][:5]
     assert stats["stuck"] == [], stats["stuck"][:5]
 
 
-def test_thread_torture_builtin(S):
+def test_thread_torture_builtin(S, request):
     """The built-in module under the same run.  Its only unexpected outcomes must be OSErrors.
     Reported, not failed, since they are the interpreter's and not csocket's: canary violations
     (its race between reading the fd and the system call) and calls that outlive their timeout
@@ -321,6 +322,8 @@ def test_thread_torture_builtin(S):
     if S.__name__ != "socket":
         pytest.skip("csocket runs in test_thread_torture_csocket")
     stats = torture.run(S, seconds=TORTURE_SECONDS / 2)
-    print(torture.summary("built-in", stats))
+    report_line(request.config, torture.summary("built-in", stats))
+    for line in stats["violations"][:3] + stats["stuck"][:3]:
+        report_line(request.config, "  built-in: %s" % (line,))
     assert stats["unexpected"] == [], stats["unexpected"][:5]
     assert stats["canaries"] > 0
