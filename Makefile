@@ -25,6 +25,7 @@ help:
 	@echo "make lint | format   check or apply .clang-format to the C sources"
 	@echo "make bench        csocket vs built-in vs C: table, bench/results/latest.{json,png}"
 	@echo "make bench-quick  the same in under two minutes | make bench-syscalls  strace counts"
+	@echo "make test-stress  torture tests at length, 10,000 connections, a multi-GiB soak (~10 min)"
 
 bootstrap:
 	@PYTHON=$(PYTHON) VENV=$(VENV) scripts/bootstrap
@@ -95,3 +96,19 @@ bench-syscalls: bench-deps
 
 clean:
 	rm -rf build csocket/*.so *.egg-info
+
+# Reliability under stress (issue 11): the torture tests at length, then 10,000 concurrent
+# connections (load.py) and a multi-GiB soak (soak.py); bounded, about 10 minutes.  Sizes come
+# from the environment: CSOCKET_TORTURE_SECONDS, CSOCKET_BADINPUT_EXAMPLES, CSOCKET_SIGNAL_ROUNDS,
+# CSOCKET_LOAD_CONNECTIONS / _SECONDS / _CLIENTS, CSOCKET_SOAK_SECONDS / _GIB.
+.PHONY: test-stress
+test-stress: build
+	$(call say_python,test-stress)
+	@CSOCKET_TORTURE_SECONDS=$${CSOCKET_TORTURE_SECONDS:-40} \
+	 CSOCKET_BADINPUT_EXAMPLES=$${CSOCKET_BADINPUT_EXAMPLES:-300} \
+	 CSOCKET_SIGNAL_ROUNDS=$${CSOCKET_SIGNAL_ROUNDS:-40} \
+	 $(PY) -m pytest -q tests/python/test_threads.py tests/python/test_badinput.py \
+	     tests/python/test_signal_torture.py tests/python/test_faults.py
+	@$(PY) tests/stress/load.py
+	@CSOCKET_SOAK_SECONDS=$${CSOCKET_SOAK_SECONDS:-150} CSOCKET_SOAK_GIB=$${CSOCKET_SOAK_GIB:-48} \
+	 $(PY) tests/stress/soak.py

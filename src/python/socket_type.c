@@ -101,13 +101,56 @@ static int adopt_fd(PyObject *fdobj, int *fd, int *family, int *type, int *proto
     return err < 0 ? csk_raise_int(err) : 0;
 }
 
+/* 3.11+ parse socket() with Argument Clinic, which rejects a keyword given by position too or
+ * not known at all before it converts any argument (so socket(2**31, family=2) is a TypeError
+ * there, not the positional OverflowError PyArg_ParseTupleAndKeywords would raise first). */
+static int check_keywords(PyObject *args, PyObject *kwds, char **kwlist)
+{
+#if PY_VERSION_HEX >= 0x030B0000
+    Py_ssize_t nargs = PyTuple_GET_SIZE(args);
+    if (kwds == NULL || nargs > 4) {
+        return 0; /* no keywords; or too many arguments, which the parser reports first */
+    }
+    for (Py_ssize_t i = 0; i < nargs; i++) {
+        if (PyDict_GetItemString(kwds, kwlist[i]) != NULL) {
+            PyErr_Format(PyExc_TypeError,
+                         "argument for socket() given by name ('%s') and position (%zd)",
+                         kwlist[i], i + 1);
+            return -1;
+        }
+    }
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(kwds, &pos, &key, &value)) {
+        int known = 0;
+        for (int i = 0; kwlist[i] != NULL && !known; i++) {
+            known = PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, kwlist[i]) == 0;
+        }
+        if (!known) {
+#if PY_VERSION_HEX >= 0x030D0000
+            PyErr_Format(PyExc_TypeError, "socket() got an unexpected keyword argument '%S'", key);
+#else
+            PyErr_Format(PyExc_TypeError, "'%S' is an invalid keyword argument for socket()", key);
+#endif
+            return -1;
+        }
+    }
+#else
+    (void)args;
+    (void)kwds;
+    (void)kwlist;
+#endif
+    return 0;
+}
+
 static int sock_init(PyObject *self, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"family", "type", "proto", "fileno", NULL};
     csk_sock *s = (csk_sock *)self;
     int family = -1, type = -1, proto = -1, fd, nonblocking = -1;
     PyObject *fdobj = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|iiiO:socket", kwlist, &family, &type, &proto,
+    if (check_keywords(args, kwds, kwlist) < 0 ||
+        !PyArg_ParseTupleAndKeywords(args, kwds, "|iiiO:socket", kwlist, &family, &type, &proto,
                                      &fdobj) ||
         PySys_Audit("socket.__new__", "Oiii", self, family, type, proto) < 0) {
         return -1;

@@ -222,10 +222,15 @@ def _is_hostlike(h):
     return isinstance(h, (str, bytes, bytearray))
 
 
-def rejected_before_lookup(h):
-    """True when both modules must refuse `h` before any resolver call."""
+def rejected_before_lookup(h, purpose=None):
+    """True when both modules must refuse `h` before any resolver call.  Not a NUL for
+    getaddrinfo: both modules (CPython 3.9-3.13 itself) hand getaddrinfo("bad\0host") to the
+    resolver as "bad"."""
     if not _is_hostlike(h):
         return True
+    nul = "\0" if isinstance(h, str) else b"\0"
+    if purpose == "gai" and nul in h:
+        return False
     if isinstance(h, str):
         if "\0" in h:
             return True
@@ -268,7 +273,7 @@ def host_allowed(h, purpose):
     name_ex: gethostbyname_ex: numeric IPv4 (glibc answers digits-and-dots itself)
     reverse: gethostbyaddr: only 127.0.0.1, which /etc/hosts answers
     nameinfo: getnameinfo (always with NI_NUMERICHOST): any numeric address"""
-    if rejected_before_lookup(h):
+    if rejected_before_lookup(h, purpose):
         return True
     text_h = h if isinstance(h, str) else bytes(h).decode("latin-1")
     ip = _numeric(h)
@@ -293,7 +298,7 @@ def fix_host(h, purpose):
         h = bytearray(b"\xa5" * h.size)  # what the stand-in becomes: a host to check too
     if host_allowed(h, purpose):
         return h
-    safe = "127.0.0.1" if len(h) % 2 else "bad\0host"
+    safe = "127.0.0.1" if len(h) % 2 or purpose == "gai" else "bad\0host"
     if isinstance(h, bytes):
         return safe.encode()
     if isinstance(h, bytearray):

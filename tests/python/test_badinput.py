@@ -166,8 +166,11 @@ def or_flag(flag):
 
 
 def gai_safe(args, kwargs, fixture, sink):
+    """getaddrinfo: a numeric host (or None), and AI_NUMERICHOST always, given or not."""
     args, kwargs = arg_at(args, kwargs, 0, "host", lambda h: V.fix_host(h, "gai")
                           if h is not None else h)
+    if len(args) < 6 and "flags" not in kwargs:
+        kwargs = dict(kwargs, flags=std.AI_NUMERICHOST)
     args, kwargs = arg_at(args, kwargs, 5, "flags", or_flag(std.AI_NUMERICHOST))
     return args, kwargs
 
@@ -676,3 +679,17 @@ def test_descriptors_beyond_a_c_int_are_refused(call):
     csocket refuses it."""
     with pytest.raises(OverflowError):
         call(C)
+
+
+@pytest.mark.parametrize("args, kwargs", [((2**31,), {"family": ()}), ((2**31,), {"bogus": 1}),
+                                          (("x",), {"type": 1, "family": 2})])
+def test_socket_checks_keywords_before_converting(args, kwargs):
+    """From 3.11 the built-in socket() (Argument Clinic) rejects a keyword that repeats a
+    positional argument, or that it does not know, before converting any argument; csocket
+    converted the positional arguments first and raised their OverflowError/TypeError."""
+    outcomes = []
+    for mod in (B, C):
+        with pytest.raises(Exception) as e:
+            mod.socket(*args, **kwargs)
+        outcomes.append(type(e.value))
+    assert outcomes[0] is outcomes[1]

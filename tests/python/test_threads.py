@@ -7,6 +7,7 @@ opened while the torture runs (and so given the numbers it frees) must come out 
 """
 import errno
 import os
+import platform
 import threading
 import time
 
@@ -31,9 +32,27 @@ def run_in_thread(fn):
     return t, box
 
 
-def wait_until_blocked(t, seconds=0.05):
-    """Give a thread time to enter its system call (there is no portable way to observe it)."""
-    time.sleep(seconds)
+# x86-64 numbers of the calls a socket operation blocks in: poll, ppoll, sendto, recvfrom,
+# sendmsg, recvmsg, accept4, connect.
+BLOCKING_SYSCALLS = {7, 271, 44, 45, 46, 47, 288, 42}
+
+
+def wait_until_blocked(t):
+    """Return once thread t sleeps inside a socket system call (seen in /proc on x86-64; a pause
+    elsewhere), so that what the test does next happens while the call waits."""
+    deadline = time.monotonic() + 5
+    if platform.machine() != "x86_64":
+        time.sleep(0.2)
+    while platform.machine() == "x86_64" and time.monotonic() < deadline:
+        try:
+            with open("/proc/self/task/%d/syscall" % t.native_id) as f:
+                fields = f.read().split()
+            if fields[0].isdigit() and int(fields[0]) in BLOCKING_SYSCALLS:
+                break
+        except OSError:
+            pass
+        time.sleep(0.002)
+    time.sleep(0.01)
     assert t.is_alive(), "the call ended before it could be interrupted"
 
 
@@ -107,7 +126,8 @@ def test_close_while_sending_never_writes_the_next_file(S):
         b.setblocking(False)
         while True:  # drain: makes the old socket writable and wakes the waiting sendall
             try:
-                b.recv(1 << 20)
+                if not b.recv(1 << 20):
+                    break  # the old socket is gone (the woken call let go of it)
             except BlockingIOError:
                 break
         t.join(5)
