@@ -110,5 +110,5 @@ test-stress: build
 	 $(PY) -m pytest -q tests/python/test_threads.py tests/python/test_badinput.py \
 	     tests/python/test_signal_torture.py tests/python/test_faults.py
 	@$(PY) tests/stress/load.py
-	@CSOCKET_SOAK_SECONDS=$${CSOCKET_SOAK_SECONDS:-150} CSOCKET_SOAK_GIB=$${CSOCKET_SOAK_GIB:-48} \
+	@CSOCKET_SOAK_SECONDS=$${CSOCKET_SOAK_SECONDS:-150} CSOCKET_SOAK_GIB=$${CSOCKET_SOAK_GIB:-80} \
 	 $(PY) tests/stress/soak.py

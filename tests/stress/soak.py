@@ -9,7 +9,7 @@ SIGALRM arrives every 1-5 ms with a Python handler, and only the main thread tak
 phase has one end interrupted all the time.  Each side hashes its whole stream (SHA-256) and
 counts it; they must agree at the end of each phase.
 
-    python tests/stress/soak.py            (CSOCKET_SOAK_SECONDS=150, CSOCKET_SOAK_GIB=48)
+    python tests/stress/soak.py            (CSOCKET_SOAK_SECONDS=150, CSOCKET_SOAK_GIB=80)
 Exits non-zero on any mismatch or unexpected exception; prints one summary line.
 """
 import hashlib
@@ -23,7 +23,7 @@ import time
 import csocket.socket as S
 
 SECONDS = float(os.environ.get("CSOCKET_SOAK_SECONDS", "150"))
-TARGET = int(float(os.environ.get("CSOCKET_SOAK_GIB", "48")) * (1 << 30))
+TARGET = int(float(os.environ.get("CSOCKET_SOAK_GIB", "80")) * (1 << 30))
 PHASE_SECONDS = float(os.environ.get("CSOCKET_SOAK_PHASE_SECONDS", "10"))
 SEED = int(os.environ.get("CSOCKET_SOAK_SEED", str(random.randrange(1 << 30))))
 
