@@ -28,6 +28,7 @@ help:
 	@echo "make stubtest     the type stubs against the built extension (part of make test)"
 	@echo "make dist         sdist and wheel in dist/ | make test-dist  install the sdist afresh, smoke test"
 	@echo "make test-integration  httpx, urllib3, PyMySQL, websockets, aiohttp vs nginx/MariaDB, both modules"
+	@echo "make test-stress  torture tests at length, 10,000 connections, a multi-GiB soak (~10 min)"
 
 bootstrap:
 	@PYTHON=$(PYTHON) VENV=$(VENV) scripts/bootstrap
@@ -130,3 +131,19 @@ integration-deps:
 test-integration: integration-deps build
 	$(call say_python,test-integration)
 	@$(PY) -m pytest -q -p no:cacheprovider tests/integration
+
+# Reliability under stress (issue 11): the torture tests at length, then 10,000 concurrent
+# connections (load.py) and a multi-GiB soak (soak.py); bounded, about 10 minutes.  Sizes come
+# from the environment: CSOCKET_TORTURE_SECONDS, CSOCKET_BADINPUT_EXAMPLES, CSOCKET_SIGNAL_ROUNDS,
+# CSOCKET_LOAD_CONNECTIONS / _SECONDS / _CLIENTS, CSOCKET_SOAK_SECONDS / _GIB.
+.PHONY: test-stress
+test-stress: build
+	$(call say_python,test-stress)
+	@CSOCKET_TORTURE_SECONDS=$${CSOCKET_TORTURE_SECONDS:-40} \
+	 CSOCKET_BADINPUT_EXAMPLES=$${CSOCKET_BADINPUT_EXAMPLES:-300} \
+	 CSOCKET_SIGNAL_ROUNDS=$${CSOCKET_SIGNAL_ROUNDS:-40} \
+	 $(PY) -m pytest -q tests/python/test_threads.py tests/python/test_badinput.py \
+	     tests/python/test_signal_torture.py tests/python/test_faults.py
+	@$(PY) tests/stress/load.py
+	@CSOCKET_SOAK_SECONDS=$${CSOCKET_SOAK_SECONDS:-150} CSOCKET_SOAK_GIB=$${CSOCKET_SOAK_GIB:-80} \
+	 $(PY) tests/stress/soak.py

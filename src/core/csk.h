@@ -43,14 +43,24 @@ void csk_deadline_start(csk_deadline *dl);
 /* One attempt of an operation: exactly one system call, returning a count or -errno. */
 typedef ssize_t (*csk_attempt_fn)(int fd, void *op);
 
-/* Run `attempt` on `fd`: try first; if it would block and the deadline allows waiting, poll() for
- * `events` (POLLIN or POLLOUT) with the time left and try again.  Returns the attempt's count, its
- * -errno (EAGAIN included when not waiting: non-blocking or blocking mode), -EINTR from the
- * attempt or the wait, or CSK_ETIMEOUT. */
-ssize_t csk_io(int fd, short events, csk_attempt_fn attempt, void *op, csk_deadline *dl);
+/* The descriptor of a running operation lives in a cell the caller owns (the socket object's fd
+ * field): the engine reads it again before every system call, because another thread may close
+ * the socket while this one waits.  The closer stores -1 first, and from then on the operation
+ * fails with EBADF instead of acting on whatever file is given that number next.  Relaxed atomic
+ * accesses: only the value matters, not ordering with other memory. */
+static inline int csk_fd_load(const int *cell)
+{
+    return __atomic_load_n(cell, __ATOMIC_RELAXED);
+}
+
+/* Run `attempt` on the descriptor in `*fd`: try first; if it would block and the deadline allows
+ * waiting, poll() for `events` (POLLIN or POLLOUT) with the time left and try again.  Returns the
+ * attempt's count, its -errno (EAGAIN included when not waiting: non-blocking or blocking mode),
+ * -EINTR from the attempt or the wait, -EBADF once `*fd` is -1, or CSK_ETIMEOUT. */
+ssize_t csk_io(const int *fd, short events, csk_attempt_fn attempt, void *op, csk_deadline *dl);
 
 /* csk_io() for a caller whose own attempt just found the operation would block: wait first. */
-ssize_t csk_io_after_wait(int fd, short events, csk_attempt_fn attempt, void *op,
+ssize_t csk_io_after_wait(const int *fd, short events, csk_attempt_fn attempt, void *op,
                           csk_deadline *dl);
 
 /* Wait until `fd` is ready for `events` or the deadline passes.  0 when ready, -EINTR,
@@ -77,8 +87,9 @@ ssize_t csk_accept_attempt(int fd, void *xfer);
 
 /* connect, in one call: the connect() itself, then (in timeout mode, or after an EINTR in blocking
  * mode) the wait for the handshake and its SO_ERROR.  `*in_progress` starts at 0 and is set when a
- * later call must only wait; call again after -EINTR while it is set. */
-int csk_connect(int fd, const struct sockaddr *addr, socklen_t addrlen, csk_deadline *dl,
+ * later call must only wait; call again after -EINTR while it is set.  `*fd` is read as by
+ * csk_io. */
+int csk_connect(const int *fd, const struct sockaddr *addr, socklen_t addrlen, csk_deadline *dl,
                 int *in_progress);
 
 /* ---- messages with ancillary data (msg.c) ------------------------------------------------- */

@@ -54,26 +54,34 @@ int csk_wait(int fd, short events, csk_deadline *dl)
     return n == 0 ? CSK_ETIMEOUT : 0;
 }
 
-ssize_t csk_io(int fd, short events, csk_attempt_fn attempt, void *op, csk_deadline *dl)
+/* csk_wait() on the descriptor in `*fd`; a closed socket fails at once (poll() would skip a
+ * negative fd and sleep out the whole timeout). */
+static int wait_cell(const int *fd, short events, csk_deadline *dl)
+{
+    int now_fd = csk_fd_load(fd);
+    return now_fd < 0 ? -EBADF : csk_wait(now_fd, events, dl);
+}
+
+ssize_t csk_io(const int *fd, short events, csk_attempt_fn attempt, void *op, csk_deadline *dl)
 {
     for (;;) {
-        ssize_t n = attempt(fd, op);
+        ssize_t n = attempt(csk_fd_load(fd), op);
         if (n >= 0 || !CSK_WOULD_BLOCK(-n) || dl->timeout_ns <= 0) {
             return n;
         }
         /* Would block in timeout mode.  A readiness report that turns out false (another thread
          * took the data first) lands here again and waits for the time left. */
-        int w = csk_wait(fd, events, dl);
+        int w = wait_cell(fd, events, dl);
         if (w < 0) {
             return w;
         }
     }
 }
 
-ssize_t csk_io_after_wait(int fd, short events, csk_attempt_fn attempt, void *op,
+ssize_t csk_io_after_wait(const int *fd, short events, csk_attempt_fn attempt, void *op,
                           csk_deadline *dl)
 {
-    int w = csk_wait(fd, events, dl);
+    int w = wait_cell(fd, events, dl);
     return w < 0 ? w : csk_io(fd, events, attempt, op, dl);
 }
 
@@ -133,11 +141,11 @@ ssize_t csk_accept_attempt(int fd, void *op)
     return conn;
 }
 
-int csk_connect(int fd, const struct sockaddr *addr, socklen_t addrlen, csk_deadline *dl,
+int csk_connect(const int *fd, const struct sockaddr *addr, socklen_t addrlen, csk_deadline *dl,
                 int *in_progress)
 {
     if (!*in_progress) {
-        if (connect(fd, addr, addrlen) == 0) {
+        if (connect(csk_fd_load(fd), addr, addrlen) == 0) {
             return 0;
         }
         int err = errno;
@@ -152,13 +160,13 @@ int csk_connect(int fd, const struct sockaddr *addr, socklen_t addrlen, csk_dead
         }
         *in_progress = 1;
     }
-    int w = csk_wait(fd, POLLOUT, dl);
+    int w = wait_cell(fd, POLLOUT, dl);
     if (w < 0) {
         return w;
     }
     int soerr = 0;
     socklen_t len = sizeof soerr;
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0) {
+    if (getsockopt(csk_fd_load(fd), SOL_SOCKET, SO_ERROR, &soerr, &len) < 0) {
         return -errno;
     }
     return (soerr == 0 || soerr == EISCONN) ? 0 : -soerr;

@@ -93,6 +93,21 @@ static int resolve(csk_state *st, const char *name, int family, csk_sockaddr *ad
     return 0;
 }
 
+/* The address for a host name already converted by host_chars. */
+static int name_to_addr(csk_state *st, const char *name, int family, csk_sockaddr *addr)
+{
+    if (name[0] == '\0') {
+        return wildcard(family, addr);
+    }
+    if (strcmp(name, "<broadcast>") == 0 || strcmp(name, "255.255.255.255") == 0) {
+        return broadcast(family, addr);
+    }
+    if (csk_ip_parse_numeric(name, family, addr) != 0) {
+        return 0;
+    }
+    return resolve(st, name, family, addr);
+}
+
 int csk_host_to_addr(csk_state *st, PyObject *host, int family, csk_sockaddr *addr)
 {
     PyObject *keep;
@@ -100,19 +115,7 @@ int csk_host_to_addr(csk_state *st, PyObject *host, int family, csk_sockaddr *ad
     if (name == NULL) {
         return -1;
     }
-    int r;
-    if (name[0] == '\0') {
-        r = wildcard(family, addr);
-    }
-    else if (strcmp(name, "<broadcast>") == 0 || strcmp(name, "255.255.255.255") == 0) {
-        r = broadcast(family, addr);
-    }
-    else if (csk_ip_parse_numeric(name, family, addr) != 0) {
-        r = 0;
-    }
-    else {
-        r = resolve(st, name, family, addr);
-    }
+    int r = name_to_addr(st, name, family, addr);
     Py_XDECREF(keep);
     return r;
 }
@@ -125,9 +128,12 @@ static int port_overflow(const char *caller)
     return -1;
 }
 
-/* (host, port[, flowinfo[, scope_id]]): the fields shared by both IP families. */
+/* (host, port[, flowinfo[, scope_id]]) into `addr`, *port and (AF_INET6) ext[0..1], in the
+ * built-in parser's order: the host's conversion, then port, flowinfo and scope_id, then the
+ * host's resolution, and only then the port's range (checked by the caller).  Which error a
+ * doubly bad address raises depends on that order. */
 static int parse_ip(csk_sock *s, PyObject *obj, csk_sockaddr *addr, int family, int *port,
-                    const char *caller)
+                    unsigned ext[2], const char *caller)
 {
     const char *fam = family == AF_INET ? "AF_INET" : "AF_INET6";
     if (!PyTuple_Check(obj)) {
@@ -143,34 +149,35 @@ static int parse_ip(csk_sock *s, PyObject *obj, csk_sockaddr *addr, int family, 
                             : "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])");
         return -1;
     }
-    PyObject *host = PyTuple_GET_ITEM(obj, 0);
-    if (!PyUnicode_Check(host) && !PyBytes_Check(host) && !PyByteArray_Check(host)) {
-        PyErr_Format(PyExc_TypeError, "str, bytes or bytearray expected, not %s",
-                     Py_TYPE(host)->tp_name);
+    PyObject *keep;
+    const char *name = host_chars(PyTuple_GET_ITEM(obj, 0), &keep);
+    if (name == NULL) {
         return -1;
     }
-    if (csk_to_int(PyTuple_GET_ITEM(obj, 1), port) < 0) {
-        if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
-            PyErr_Clear();
-            return port_overflow(caller);
-        }
-        return -1;
+    int r = csk_to_int(PyTuple_GET_ITEM(obj, 1), port);
+    for (Py_ssize_t i = 2; r == 0 && i < n; i++) {
+        r = csk_to_uint_mask(PyTuple_GET_ITEM(obj, i), &ext[i - 2]);
     }
-    /* The built-in module resolves the host before it checks the port's range. */
-    if (csk_host_to_addr(s->state, host, family, addr) < 0) {
-        return -1;
+    if (r < 0 && PyErr_ExceptionMatches(PyExc_OverflowError)) {
+        PyErr_Clear();
+        port_overflow(caller);
     }
-    if (*port < 0 || *port > 0xffff) {
-        return port_overflow(caller);
+    if (r == 0) {
+        r = name_to_addr(s->state, name, family, addr);
     }
-    return 0;
+    Py_XDECREF(keep);
+    if (r == 0 && (*port < 0 || *port > 0xffff)) {
+        r = port_overflow(caller);
+    }
+    return r;
 }
 
 static int parse_inet(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t *len,
                       const char *caller)
 {
     int port;
-    if (parse_ip(s, obj, addr, AF_INET, &port, caller) < 0) {
+    unsigned unused[2];
+    if (parse_ip(s, obj, addr, AF_INET, &port, unused, caller) < 0) {
         return -1;
     }
     addr->in4.sin_family = AF_INET;
@@ -183,26 +190,18 @@ static int parse_inet6(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t
                        const char *caller)
 {
     int port;
-    unsigned flowinfo = 0, scope_id = 0;
-    if (PyTuple_Check(obj)) {
-        /* Optional fields convert before the host resolves, as the built-in parser does. */
-        Py_ssize_t n = PyTuple_GET_SIZE(obj);
-        if ((n > 2 && n <= 4 && csk_to_uint_mask(PyTuple_GET_ITEM(obj, 2), &flowinfo) < 0) ||
-            (n == 4 && csk_to_uint_mask(PyTuple_GET_ITEM(obj, 3), &scope_id) < 0)) {
-            return -1;
-        }
-    }
-    if (parse_ip(s, obj, addr, AF_INET6, &port, caller) < 0) {
+    unsigned ext[2] = {0, 0}; /* flowinfo, scope_id */
+    if (parse_ip(s, obj, addr, AF_INET6, &port, ext, caller) < 0) {
         return -1;
     }
-    if (flowinfo > 0xfffff) {
+    if (ext[0] > 0xfffff) {
         PyErr_Format(PyExc_OverflowError, "%s(): flowinfo must be 0-1048575.", caller);
         return -1;
     }
     addr->in6.sin6_family = AF_INET6;
     addr->in6.sin6_port = htons((uint16_t)port);
-    addr->in6.sin6_flowinfo = htonl(flowinfo);
-    addr->in6.sin6_scope_id = scope_id;
+    addr->in6.sin6_flowinfo = htonl(ext[0]);
+    addr->in6.sin6_scope_id = ext[1];
     *len = sizeof addr->in6;
     return 0;
 }

@@ -102,6 +102,14 @@ PyObject *csk_raise_herror(csk_state *st, int herr);
 
 /* ---- calling into the core (call.c) ------------------------------------------------------ */
 
+/* Bracket every use of the socket's fd with the GIL released: enter counts the call and returns
+ * the fd (-1 once closed); leave ends it.  While calls are counted, close() marks the socket
+ * closed at once but leaves closing the number to the last leave, so a new file cannot take the
+ * number before a released call's system call runs.  Both run with the GIL held (a free-threaded
+ * build will need a lock here). */
+int csk_sock_enter(csk_sock *s);
+void csk_sock_leave(csk_sock *s);
+
 /* Run a core operation on the socket with the GIL released once: on EINTR run Python's signal
  * handlers (PEP 475) and go on with the time left.  Returns the count, or -1 with an exception. */
 Py_ssize_t csk_sock_call(csk_sock *s, short events, csk_attempt_fn attempt, void *op,

@@ -2,7 +2,8 @@
  *
  * The core never retries EINTR; here, with the GIL held again, Python's signal handlers run and
  * the operation resumes with the time left on its deadline.  An exception from a handler ends it.
- * Data transfers first try once without releasing the GIL (see csk_sock_xfer).
+ * Data transfers first try once without releasing the GIL (see csk_sock_xfer).  Every call that
+ * uses the fd with the GIL released is counted, so that close() never frees its number under it.
  */
 #include "binding.h"
 
@@ -16,16 +17,35 @@ static int mode_changed_under_blocking_call(const csk_sock *s, const csk_deadlin
     return CSK_WOULD_BLOCK(-n) && dl->timeout_ns < 0 && s->sock_timeout > 0;
 }
 
+int csk_sock_enter(csk_sock *s)
+{
+    s->inflight++;
+    return csk_sock_fd(s);
+}
+
+void csk_sock_leave(csk_sock *s)
+{
+    if (--s->inflight > 0 || s->close_fd < 0) {
+        return;
+    }
+    int fd = s->close_fd;
+    s->close_fd = -1;
+    Py_BEGIN_ALLOW_THREADS
+    (void)csk_close(fd); /* close() already returned: nobody is left to hear of an error */
+    Py_END_ALLOW_THREADS
+}
+
 static Py_ssize_t run(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
                       csk_deadline *dl, int wait_first)
 {
     for (;;) {
-        int fd = csk_sock_fd(s);
         ssize_t n;
+        csk_sock_enter(s);
         Py_BEGIN_ALLOW_THREADS
-        n = wait_first ? csk_io_after_wait(fd, events, attempt, op, dl)
-                       : csk_io(fd, events, attempt, op, dl);
+        n = wait_first ? csk_io_after_wait(&s->sock_fd, events, attempt, op, dl)
+                       : csk_io(&s->sock_fd, events, attempt, op, dl);
         Py_END_ALLOW_THREADS
+        csk_sock_leave(s);
         if (n >= 0) {
             return n;
         }

@@ -22,9 +22,11 @@ PyObject *sock_bind(csk_sock *s, PyObject *addro)
         return NULL;
     }
     int r;
+    int fd = csk_sock_enter(s);
     Py_BEGIN_ALLOW_THREADS
-    r = csk_bind(csk_sock_fd(s), &addr.sa, len);
+    r = csk_bind(fd, &addr.sa, len);
     Py_END_ALLOW_THREADS
+    csk_sock_leave(s);
     if (r < 0) {
         return csk_raise(r);
     }
@@ -49,9 +51,11 @@ PyObject *sock_listen(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
         backlog = 0;
     }
     int r;
+    int fd = csk_sock_enter(s);
     Py_BEGIN_ALLOW_THREADS
-    r = csk_listen(csk_sock_fd(s), backlog);
+    r = csk_listen(fd, backlog);
     Py_END_ALLOW_THREADS
+    csk_sock_leave(s);
     if (r < 0) {
         return csk_raise(r);
     }
@@ -98,10 +102,11 @@ static int do_connect(csk_sock *s, PyObject *addro, const char *caller, int *err
     int in_progress = 0;
     for (;;) {
         int r;
-        int fd = csk_sock_fd(s);
+        csk_sock_enter(s);
         Py_BEGIN_ALLOW_THREADS
-        r = csk_connect(fd, &addr.sa, len, &dl, &in_progress);
+        r = csk_connect(&s->sock_fd, &addr.sa, len, &dl, &in_progress);
         Py_END_ALLOW_THREADS
+        csk_sock_leave(s);
         if (r != -EINTR) {
             *error = r;
             return 0;
@@ -154,9 +159,11 @@ static PyObject *sock_name(csk_sock *s, int peer)
     csk_sockaddr addr;
     socklen_t len;
     int r;
+    int fd = csk_sock_enter(s);
     Py_BEGIN_ALLOW_THREADS
-    r = csk_sockname(csk_sock_fd(s), peer, &addr, &len);
+    r = csk_sockname(fd, peer, &addr, &len);
     Py_END_ALLOW_THREADS
+    csk_sock_leave(s);
     if (r < 0) {
         return csk_raise(r);
     }
@@ -196,9 +203,11 @@ PyObject *sock_shutdown(csk_sock *s, PyObject *arg)
         return NULL;
     }
     int r;
+    int fd = csk_sock_enter(s);
     Py_BEGIN_ALLOW_THREADS
-    r = csk_shutdown(csk_sock_fd(s), how);
+    r = csk_shutdown(fd, how);
     Py_END_ALLOW_THREADS
+    csk_sock_leave(s);
     if (r < 0) {
         return csk_raise(r);
     }

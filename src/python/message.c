@@ -395,12 +395,18 @@ static PyObject *recvmsg_guts(csk_sock *s, struct iovec *iov, size_t niov, Py_ss
 /* recvmsg's data: where it was received, and the object that may already hold it. */
 typedef struct {
     char *buf;
+    Py_ssize_t bufsize;
     PyObject *own; /* a bytes object of exactly bufsize bytes, or NULL (scratch buffer) */
 } recv_target;
 
 static PyObject *first_bytes(Py_ssize_t received, void *arg)
 {
     recv_target *t = arg;
+    /* With MSG_TRUNC a datagram's whole length comes back, which may pass bufsize: only
+     * bufsize bytes were received (the built-in module returns those). */
+    if (received > t->bufsize) {
+        received = t->bufsize;
+    }
     if (t->own != NULL && received == PyBytes_GET_SIZE(t->own)) {
         return Py_NewRef(t->own);
     }
@@ -439,11 +445,10 @@ PyObject *sock_recvmsg(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     /* As recv(): into the thread's scratch buffer when it is large enough (see transfer.c). */
-    recv_target t = {csk_scratch((size_t)bufsize), NULL};
+    recv_target t = {csk_scratch((size_t)bufsize), bufsize, NULL};
     if (t.buf == NULL) {
-        if ((size_t)bufsize <= CSK_SCRATCH_MAX) {
-            return PyErr_NoMemory();
-        }
+        /* As recv(): a bytes object of its own when the scratch buffer is too small or could
+         * not be had. */
         if ((t.own = PyBytes_FromStringAndSize(NULL, bufsize)) == NULL) {
             return NULL;
         }

@@ -63,26 +63,31 @@ PyObject *sock_setsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     if (IS_VSOCK(s)) {
         return vsock_setsockopt(s, args, nargs);
     }
-    if (!csk_nargs("setsockopt", nargs, 3, 4) || csk_to_int(args[0], &level) < 0 ||
-        csk_to_int(args[1], &name) < 0) {
+    if (nargs == 4) {
+        /* setsockopt(level, option, None, optlen): a NULL value of optlen bytes (AF_ALG).  The
+         * built-in module tries this form before the 3-argument buffer form, and reports any
+         * failure of it as that last form's arity error. */
+        unsigned optlen;
+        if (csk_to_int(args[0], &level) < 0 || csk_to_int(args[1], &name) < 0 ||
+            args[2] != Py_None || csk_to_uint_mask(args[3], &optlen) < 0) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_TypeError, "setsockopt() takes exactly 3 arguments (4 given)");
+            return NULL;
+        }
+        r = csk_setsockopt(csk_sock_fd(s), level, name, NULL, (socklen_t)optlen);
+        return r < 0 ? csk_raise(r) : Py_NewRef(Py_None);
+    }
+    if (nargs != 3) {
+        PyErr_Format(PyExc_TypeError, "setsockopt() takes exactly 3 arguments (%zd given)",
+                     nargs);
+        return NULL;
+    }
+    if (csk_to_int(args[0], &level) < 0 || csk_to_int(args[1], &name) < 0) {
         return NULL;
     }
     PyObject *value = args[2];
     int fd = csk_sock_fd(s);
-    if (nargs == 4) {
-        /* setsockopt(level, option, None, optlen): a NULL value of optlen bytes (AF_ALG). */
-        unsigned optlen;
-        if (value != Py_None) {
-            PyErr_Format(PyExc_TypeError, "setsockopt() argument 3 must be NoneType, not %.50s",
-                         Py_TYPE(value)->tp_name);
-            return NULL;
-        }
-        if (csk_to_uint_mask(args[3], &optlen) < 0) {
-            return NULL;
-        }
-        r = csk_setsockopt(fd, level, name, NULL, (socklen_t)optlen);
-    }
-    else if (PyIndex_Check(value)) {
+    if (PyIndex_Check(value)) {
         int flag;
         if (csk_to_int(value, &flag) < 0) {
             /* As the built-in module, whose last resort is the buffer form, reports it. */

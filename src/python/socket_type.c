@@ -39,6 +39,7 @@ static PyObject *sock_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     s->errorhandler = error_hook;
     s->state = st;
     s->nonblocking = -1;
+    s->close_fd = -1;
     return (PyObject *)s;
 }
 
@@ -100,6 +101,50 @@ static int adopt_fd(PyObject *fdobj, int *fd, int *family, int *type, int *proto
     return err < 0 ? csk_raise_int(err) : 0;
 }
 
+/* 3.11+ parse socket() with Argument Clinic, which rejects a keyword given by position too or
+ * not known at all before it converts any argument (so socket(2**31, family=2) is a TypeError
+ * there, not the positional OverflowError PyArg_ParseTupleAndKeywords would raise first). */
+static char *init_kwlist[] = {"family", "type", "proto", "fileno", NULL};
+
+static int check_keywords(PyObject *args, PyObject *kwds)
+{
+    char **kwlist = init_kwlist;
+#if PY_VERSION_HEX >= 0x030B0000
+    Py_ssize_t nargs = PyTuple_GET_SIZE(args);
+    if (kwds == NULL || nargs > 4) {
+        return 0; /* no keywords; or too many arguments, which the parser reports first */
+    }
+    for (Py_ssize_t i = 0; i < nargs; i++) {
+        if (PyDict_GetItemString(kwds, kwlist[i]) != NULL) {
+            PyErr_Format(PyExc_TypeError,
+                         "argument for socket() given by name ('%s') and position (%zd)",
+                         kwlist[i], i + 1);
+            return -1;
+        }
+    }
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(kwds, &pos, &key, &value)) {
+        int known = 0;
+        for (int i = 0; kwlist[i] != NULL && !known; i++) {
+            known = PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, kwlist[i]) == 0;
+        }
+        if (!known) {
+#if PY_VERSION_HEX >= 0x030D0000
+            PyErr_Format(PyExc_TypeError, "socket() got an unexpected keyword argument '%S'", key);
+#else
+            PyErr_Format(PyExc_TypeError, "'%S' is an invalid keyword argument for socket()", key);
+#endif
+            return -1;
+        }
+    }
+#else
+    (void)args;
+    (void)kwds;
+#endif
+    return 0;
+}
+
 /* An int argument of socket(): 3.11 parses them with Argument Clinic, whose overflow message
  * differs from the older "i" format's. */
 static int init_int(PyObject *obj, int *out)
@@ -116,11 +161,10 @@ static int init_int(PyObject *obj, int *out)
 static int init_args(PyObject *args, PyObject *kwds, int *family, int *type, int *proto,
                      PyObject **fdobj)
 {
-    static char *kwlist[] = {"family", "type", "proto", "fileno", NULL};
     PyObject *argv[4] = {NULL, NULL, NULL, NULL};
     Py_ssize_t n = PyTuple_GET_SIZE(args);
     if ((kwds != NULL && PyDict_GET_SIZE(kwds) != 0) || n > 4) {
-        if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OOOO:socket", kwlist, &argv[0], &argv[1],
+        if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OOOO:socket", init_kwlist, &argv[0], &argv[1],
                                          &argv[2], &argv[3])) {
             return -1;
         }
@@ -145,7 +189,7 @@ static int sock_init(PyObject *self, PyObject *args, PyObject *kwds)
     csk_sock *s = (csk_sock *)self;
     int family = -1, type = -1, proto = -1, fd, nonblocking = -1;
     PyObject *fdobj = NULL;
-    if (init_args(args, kwds, &family, &type, &proto, &fdobj) < 0 ||
+    if (check_keywords(args, kwds) < 0 || init_args(args, kwds, &family, &type, &proto, &fdobj) < 0 ||
         PySys_Audit("socket.__new__", "Oiii", self, family, type, proto) < 0) {
         return -1;
     }
@@ -253,6 +297,11 @@ PyObject *sock_close(csk_sock *s, PyObject *Py_UNUSED(ignored))
     }
     /* Forget the fd first: whatever close() says, it is released and may be reused at once. */
     csk_sock_set_fd(s, -1);
+    if (s->inflight > 0) {
+        /* Another thread's call may be about to use the number: the last one closes it. */
+        s->close_fd = fd;
+        Py_RETURN_NONE;
+    }
     int r;
     Py_BEGIN_ALLOW_THREADS
     r = csk_close(fd);

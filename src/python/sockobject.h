@@ -32,6 +32,8 @@ typedef struct {
 #endif
     /* ---- csocket's own fields: nothing outside csocket reads below this line ---- */
     int nonblocking;                 /* O_NONBLOCK as csocket last set it; -1 unknown */
+    int inflight;                    /* calls using sock_fd with the GIL released (call.c) */
+    int close_fd;                    /* what close() left for the last of them to close; or -1 */
 } csk_sock;
 
 /* What _ssl reads, at the offsets it was compiled with: on 64-bit default (GIL) builds, 16 and 40. */
@@ -40,9 +42,10 @@ _Static_assert(offsetof(csk_sock, sock_fd) == 16, "sock_fd must sit where _ssl r
 _Static_assert(offsetof(csk_sock, sock_timeout) == 40, "sock_timeout must sit where _ssl reads it");
 #endif
 
-/* 3.14 reads and writes the fd with relaxed atomics so that free-threaded builds never race on
- * it; csocket does the same on free-threaded builds and plain loads otherwise. */
-#ifdef Py_GIL_DISABLED
+/* The fd is read and written with relaxed atomics (a plain load or store on every platform
+ * csocket builds for): the I/O engine reads it again, with the GIL released, before each system
+ * call of a running operation (see csk_fd_load in csk.h), while another thread may close the
+ * socket.  3.14 does the same for its free-threaded build. */
 static inline int csk_sock_fd(const csk_sock *s)
 {
     return __atomic_load_n(&s->sock_fd, __ATOMIC_RELAXED);
@@ -51,16 +54,6 @@ static inline void csk_sock_set_fd(csk_sock *s, int fd)
 {
     __atomic_store_n(&s->sock_fd, fd, __ATOMIC_RELAXED);
 }
-#else
-static inline int csk_sock_fd(const csk_sock *s)
-{
-    return s->sock_fd;
-}
-static inline void csk_sock_set_fd(csk_sock *s, int fd)
-{
-    s->sock_fd = fd;
-}
-#endif
 
 /* The capsule _ssl imports, with the same three fields as CPython's PySocketModule_APIObject. */
 typedef struct {

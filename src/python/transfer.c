@@ -15,9 +15,8 @@ static PyObject *recv_bytes(csk_sock *s, Py_ssize_t n, int flags, csk_sockaddr *
     PyObject *own = NULL;
     void *buf = csk_scratch((size_t)n);
     if (buf == NULL) {
-        if ((size_t)n <= CSK_SCRATCH_MAX) {
-            return PyErr_NoMemory();
-        }
+        /* Too large for the scratch buffer, or the thread could not get one (memory is short:
+         * the n bytes the built-in module would allocate may still be there). */
         own = PyBytes_FromStringAndSize(NULL, n);
         if (own == NULL) {
             return NULL;
@@ -43,7 +42,21 @@ static PyObject *recv_bytes(csk_sock *s, Py_ssize_t n, int flags, csk_sockaddr *
     if (own != NULL && got == n) {
         return own;
     }
-    PyObject *data = PyBytes_FromStringAndSize(buf, got);
+    PyObject *data;
+    if (got <= n) {
+        data = PyBytes_FromStringAndSize(buf, got);
+    }
+    else {
+        /* MSG_TRUNC on a datagram socket: the count is the datagram's whole length, of which
+         * only n bytes were received.  The built-in module returns `got` bytes, the rest
+         * uninitialized; here the rest is zeros, never the scratch buffer's earlier contents
+         * (another socket's data) nor memory past the buffer. */
+        data = PyBytes_FromStringAndSize(NULL, got);
+        if (data != NULL) {
+            memcpy(PyBytes_AS_STRING(data), buf, (size_t)n);
+            memset(PyBytes_AS_STRING(data) + n, 0, (size_t)(got - n));
+        }
+    }
     Py_XDECREF(own);
     return data;
 }
@@ -76,6 +89,11 @@ PyObject *sock_recv(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     int flags;
     if (recv_size(args, nargs, "recv", &n, &flags) < 0) {
         return NULL;
+    }
+    if (n == 0) {
+        /* Asked for nothing: the built-in module returns at once, without a system call (so
+         * even on a closed or unconnected socket), and recv_into() the same. */
+        return PyBytes_FromStringAndSize(NULL, 0);
     }
     return recv_bytes(s, n, flags, NULL, NULL);
 }
@@ -156,7 +174,7 @@ PyObject *sock_recv_into(csk_sock *s, PyObject *const *args, Py_ssize_t nargs, P
     }
     csk_xfer x = {.buf = view.buf, .len = (size_t)n, .flags = flags};
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
-    Py_ssize_t got = csk_sock_xfer(s, POLLIN, csk_recv_attempt, &x, &dl, 1);
+    Py_ssize_t got = n == 0 ? 0 : csk_sock_xfer(s, POLLIN, csk_recv_attempt, &x, &dl, 1);
     PyBuffer_Release(&view);
     return got < 0 ? NULL : PyLong_FromSsize_t(got);
 }

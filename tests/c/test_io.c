@@ -43,7 +43,7 @@ static void test_ready_data_takes_one_attempt(void **state)
     assert_int_equal(send(fds[1], "hello", 5, 0), 5);
     counted c = {.x = {.buf = buf, .len = sizeof buf}};
     csk_deadline dl = csk_deadline_new(5 * CSK_NS_PER_SEC);
-    assert_int_equal(csk_io(fds[0], POLLIN, counted_recv, &c, &dl), 5);
+    assert_int_equal(csk_io(&fds[0], POLLIN, counted_recv, &c, &dl), 5);
     assert_int_equal(c.calls, 1);
     assert_int_equal(dl.deadline_ns, 0); /* never needed the clock */
     assert_memory_equal(buf, "hello", 5);
@@ -58,7 +58,7 @@ static void test_nonblocking_returns_eagain(void **state)
     pair(fds, 1);
     csk_xfer x = {.buf = buf, .len = sizeof buf};
     csk_deadline dl = csk_deadline_new(0);
-    assert_int_equal(csk_io(fds[0], POLLIN, csk_recv_attempt, &x, &dl), -EAGAIN);
+    assert_int_equal(csk_io(&fds[0], POLLIN, csk_recv_attempt, &x, &dl), -EAGAIN);
     close_pair(fds);
 }
 
@@ -71,7 +71,7 @@ static void test_timeout_fires_within_deadline(void **state)
     csk_xfer x = {.buf = buf, .len = sizeof buf};
     csk_deadline dl = csk_deadline_new(80 * 1000000);
     int64_t t0 = csk_now_ns();
-    assert_int_equal(csk_io(fds[0], POLLIN, csk_recv_attempt, &x, &dl), CSK_ETIMEOUT);
+    assert_int_equal(csk_io(&fds[0], POLLIN, csk_recv_attempt, &x, &dl), CSK_ETIMEOUT);
     int64_t ms = ms_since(t0);
     assert_true(ms >= 80);
     assert_true(ms < 80 + 500);
@@ -98,7 +98,7 @@ static void test_waits_then_receives(void **state)
     pthread_create(&t, NULL, write_later, &fds[1]);
     counted c = {.x = {.buf = buf, .len = sizeof buf}};
     csk_deadline dl = csk_deadline_new(5 * CSK_NS_PER_SEC);
-    assert_int_equal(csk_io(fds[0], POLLIN, counted_recv, &c, &dl), 4);
+    assert_int_equal(csk_io(&fds[0], POLLIN, counted_recv, &c, &dl), 4);
     assert_int_equal(c.calls, 2); /* would block, waited, received */
     pthread_join(t, NULL);
     close_pair(fds);
@@ -116,13 +116,52 @@ static void test_send_until_full_times_out(void **state)
     size_t total = 0;
     do {
         csk_xfer x = {.buf = block, .len = sizeof block};
-        n = csk_io(fds[1], POLLOUT, csk_send_attempt, &x, &dl);
+        n = csk_io(&fds[1], POLLOUT, csk_send_attempt, &x, &dl);
         if (n > 0) {
             total += (size_t)n;
         }
     } while (n > 0);
     assert_int_equal(n, CSK_ETIMEOUT);
     assert_true(total > 0);
+    close_pair(fds);
+}
+
+/* Another thread "closes" the socket while csk_io waits: it stores -1 in the cell, then wakes the
+ * wait by sending on the peer.  The engine must read the cell again and fail with EBADF instead of
+ * receiving on the number it read first (which by then could name another file). */
+typedef struct {
+    int *cell;
+    int peer;
+} closer_arg;
+
+static void *close_cell_later(void *arg)
+{
+    closer_arg *c = arg;
+    usleep(30000);
+    __atomic_store_n(c->cell, -1, __ATOMIC_RELAXED);
+    if (send(c->peer, "wake", 4, 0) != 4) {
+        abort();
+    }
+    return NULL;
+}
+
+static void test_wait_rereads_a_closed_cell(void **state)
+{
+    (void)state;
+    int fds[2];
+    char buf[8];
+    pair(fds, 1);
+    int cell = fds[0];
+    closer_arg arg = {&cell, fds[1]};
+    pthread_t t;
+    pthread_create(&t, NULL, close_cell_later, &arg);
+    counted c = {.x = {.buf = buf, .len = sizeof buf}};
+    csk_deadline dl = csk_deadline_new(5 * CSK_NS_PER_SEC);
+    assert_int_equal(csk_io(&cell, POLLIN, counted_recv, &c, &dl), -EBADF);
+    pthread_join(t, NULL);
+    assert_int_equal(recv(fds[0], buf, sizeof buf, 0), 4); /* the data was left alone */
+    /* A cell already closed fails before any wait, however long the timeout. */
+    assert_int_equal(csk_io_after_wait(&cell, POLLIN, counted_recv, &c, &dl), -EBADF);
     close_pair(fds);
 }
 
@@ -145,7 +184,7 @@ static void test_eintr_goes_back_to_the_caller(void **state)
     setitimer(ITIMER_REAL, &it, NULL);
     csk_xfer x = {.buf = buf, .len = sizeof buf};
     csk_deadline dl = csk_deadline_new(-1);
-    assert_int_equal(csk_io(fds[0], POLLIN, csk_recv_attempt, &x, &dl), -EINTR);
+    assert_int_equal(csk_io(&fds[0], POLLIN, csk_recv_attempt, &x, &dl), -EINTR);
     sigaction(SIGALRM, &old, NULL);
     close_pair(fds);
 }
@@ -185,13 +224,14 @@ static void test_connect_and_accept(void **state)
     assert_int_equal(csk_set_nonblocking(cfd, 1), 0);
     csk_deadline dl = csk_deadline_new(5 * CSK_NS_PER_SEC);
     int in_progress = 0;
-    assert_int_equal(csk_connect(cfd, (struct sockaddr *)&addr, sizeof addr, &dl, &in_progress), 0);
+    assert_int_equal(
+        csk_connect(&cfd, (struct sockaddr *)&addr, sizeof addr, &dl, &in_progress), 0);
 
     csk_sockaddr peer;
     csk_xfer x = {.addr = &peer.sa, .addrlen = sizeof peer};
     csk_deadline adl = csk_deadline_new(5 * CSK_NS_PER_SEC);
     assert_int_equal(csk_set_nonblocking(lfd, 1), 0);
-    ssize_t conn = csk_io(lfd, POLLIN, csk_accept_attempt, &x, &adl);
+    ssize_t conn = csk_io(&lfd, POLLIN, csk_accept_attempt, &x, &adl);
     assert_true(conn >= 0);
     assert_int_equal(x.addrlen, sizeof(struct sockaddr_in));
     assert_int_equal(peer.in4.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
@@ -211,7 +251,7 @@ static void test_connect_refused(void **state)
     assert_int_equal(csk_set_nonblocking(cfd, 1), 0);
     csk_deadline dl = csk_deadline_new(5 * CSK_NS_PER_SEC);
     int in_progress = 0;
-    assert_int_equal(csk_connect(cfd, (struct sockaddr *)&addr, sizeof addr, &dl, &in_progress),
+    assert_int_equal(csk_connect(&cfd, (struct sockaddr *)&addr, sizeof addr, &dl, &in_progress),
                      -ECONNREFUSED);
     csk_close(cfd);
 }
@@ -228,7 +268,7 @@ static void test_connect_times_out_on_a_full_backlog(void **state)
         csk_set_nonblocking(filler[nfill], 1);
         csk_deadline dl = csk_deadline_new(200 * 1000000);
         int in_progress = 0;
-        r = csk_connect(filler[nfill], (struct sockaddr *)&addr, sizeof addr, &dl, &in_progress);
+        r = csk_connect(&filler[nfill], (struct sockaddr *)&addr, sizeof addr, &dl, &in_progress);
         nfill++;
         if (r == CSK_ETIMEOUT) {
             break;
@@ -250,6 +290,7 @@ int main(void)
         CSK_TEST(test_timeout_fires_within_deadline),
         CSK_TEST(test_waits_then_receives),
         CSK_TEST(test_send_until_full_times_out),
+        CSK_TEST(test_wait_rereads_a_closed_cell),
         CSK_TEST(test_eintr_goes_back_to_the_caller),
         CSK_TEST(test_deadline_saturates),
         CSK_TEST(test_connect_and_accept),
