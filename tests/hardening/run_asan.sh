@@ -20,9 +20,12 @@ LD_PRELOAD=$(gcc -print-file-name=libasan.so)
 # allocator_may_return_null: tests ask for huge buffers and expect MemoryError, not an abort.
 export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:abort_on_error=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-export PYTHONPATH=$PWD/$out PYTHONSAFEPATH=1 PYTHONMALLOC=malloc
+# Tests run from $out, whose csocket/ is the ASan build, so that the checkout's does not shadow it.
+export PYTHONPATH=$PWD/$out PYTHONMALLOC=malloc
+pyabs=$PWD/$PY
+[ -x "$pyabs" ] || pyabs=$(command -v "$PY")
 
-where=$("$PY" -c 'import csocket._csocket as c; print(c.__file__)') || exit 1
+where=$(cd "$out" && "$pyabs" -c 'import csocket._csocket as c; print(c.__file__)') || exit 1
 case $where in "$PWD/$out"/*) ;; *) echo "test-asan: imported $where, not the ASan build" >&2; exit 1;; esac
 ldd "$where" | grep -q libasan || { echo "test-asan: $where is not instrumented" >&2; exit 1; }
 echo "test-asan: $("$PY" -c 'import sys; print(sys.executable, sys.version.split()[0])'), $where"
@@ -30,7 +33,8 @@ echo "test-asan: $("$PY" -c 'import sys; print(sys.executable, sys.version.split
 status=0
 "$PY" tests/stdlib/run_stdlib.py --modules test_socket --timeout 60 --workdir "$out/logs/stdlib" \
     2>&1 | tee "$out/logs/stdlib.log" || status=1
-"$PY" -m pytest -q -p no:cacheprovider tests/python 2>&1 | tee "$out/logs/pytest.log"
+(cd "$out" && "$pyabs" -m pytest -q -p no:cacheprovider ../../tests/python) 2>&1 |
+    tee "$out/logs/pytest.log" | grep -v '^\.*s*\.* *\[ *[0-9]*%\]$'
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
 reports=$(grep -rlE 'ERROR: AddressSanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer' \
