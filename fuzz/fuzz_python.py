@@ -23,7 +23,9 @@ with atheris.instrument_imports():
 import _socket as _builtin  # noqa: E402  (only to compare a SystemError with)
 from csocket import _csocket as C  # noqa: E402
 
-TMP = tempfile.mkdtemp(prefix="csocket-fuzz-")
+# AF_UNIX names live here (run_python.sh gives a directory under build/ and empties it).
+TMP = os.environ.get("CSK_FUZZ_TMP") or tempfile.mkdtemp(prefix="csocket-fuzz-")
+os.makedirs(TMP, exist_ok=True)
 HOSTS4 = ["127.0.0.1", "127.0.0.2", "", "0.0.0.0"]
 HOSTS6 = ["::1", "", "::"]
 SAFE_TEXT = ["", "x", "a" * 300, "tcp", "udp", "http", "lo", "eth0", "\0", "é", "a\0b",

@@ -13,10 +13,11 @@ CC=${CLANG:-clang} scripts/build-variant "$out" "$PY" -O1 -fno-omit-frame-pointe
     -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all || exit 1
 runtime=$("$PY" -c 'import atheris, os; print(os.path.join(atheris.path(), "asan_with_fuzzer.so"))') || {
     echo "fuzz: atheris is missing (EXTRAS=test,fuzz scripts/bootstrap)" >&2; exit 1; }
-mkdir -p "$out/corpus" && rm -f "$out"/crash-* "$out"/timeout-*
+mkdir -p "$out/corpus" && rm -rf "$out"/crash-* "$out"/timeout-* "$out"/oom-* "$out/tmp"
 log=$out/fuzz.log
 LD_PRELOAD=$runtime ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:max_allocation_size_mb=1024 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 PYTHONPATH=$PWD/$out PYTHONSAFEPATH=1 \
+    CSK_FUZZ_TMP=$PWD/$out/tmp \
     "$PY" fuzz/fuzz_python.py -max_total_time="${FUZZ_SECONDS:-60}" -print_final_stats=1 \
     -timeout=20 -rss_limit_mb=4096 -artifact_prefix="$PWD/$out/" "$PWD/$out/corpus" \
     "$PWD/fuzz/corpus/python" >"$log" 2>&1
