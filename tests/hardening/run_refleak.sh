@@ -16,7 +16,8 @@ done
 VENV=.venv-dbg
 # The project's own bootstrap makes the debug venv with the test extra (it also builds an in-place
 # extension for the debug ABI, beside and not instead of the normal one).
-PYTHON=$DBG VENV=$VENV EXTRAS=test scripts/bootstrap | grep -v '^bootstrap: using' || true
+said=$(PYTHON=$DBG VENV=$VENV EXTRAS=test scripts/bootstrap 2>&1) || { echo "$said"; exit 1; }
+echo "$said" | grep -v '^bootstrap: using' || true
 PY=$VENV/bin/python
 CC=gcc scripts/build-variant build/dbg "$PY" -O0 || exit 1
 # Run from build/dbg, whose csocket/ is the debug build, so that the checkout's does not shadow it.
