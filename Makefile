@@ -24,6 +24,7 @@ help:
 	@echo "make test-matrix  every CPython 3.9-3.13 here: its own test_socket and pytest (nox)"
 	@echo "make lint | format   check or apply .clang-format to the C sources"
 	@echo "make bench        csocket vs built-in vs C: table, bench/results/latest.{json,png}"
+	@echo "make test-asan | test-refleak | test-valgrind | fuzz   hardening checks (test-hardening: all)"
 	@echo "make bench-quick  the same in under two minutes | make bench-syscalls  strace counts"
 	@echo "make stubtest     the type stubs against the built extension (part of make test)"
 	@echo "make dist         sdist and wheel in dist/ | make test-dist  install the sdist afresh, smoke test"
@@ -147,3 +148,31 @@ test-stress: build
 	@$(PY) tests/stress/load.py
 	@CSOCKET_SOAK_SECONDS=$${CSOCKET_SOAK_SECONDS:-150} CSOCKET_SOAK_GIB=$${CSOCKET_SOAK_GIB:-80} \
 	 $(PY) tests/stress/soak.py
+
+# ---- hardening (issue 11): sanitizers, reference leaks, memcheck, fuzzing ----------------------
+# Each builds csocket into a directory of its own under build/ (never the in-place extension).
+FUZZ_SECONDS ?= 45
+.PHONY: hardening-deps test-asan test-refleak test-valgrind fuzz fuzz-c fuzz-python test-hardening
+
+hardening-deps:
+	@scripts/bootstrap-hardening
+
+test-asan: bootstrap hardening-deps
+	@tests/hardening/run_asan.sh $(PY)
+
+test-refleak: hardening-deps
+	@tests/hardening/run_refleak.sh
+
+test-valgrind: bootstrap hardening-deps
+	@tests/hardening/run_valgrind.sh $(PY)
+
+fuzz-c: hardening-deps
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
+
+fuzz-python: hardening-deps
+	@PYTHON=$(PYTHON) VENV=$(VENV) EXTRAS=test,fuzz scripts/bootstrap
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run_python.sh $(PY)
+
+fuzz: fuzz-c fuzz-python
+
+test-hardening: test-asan test-refleak test-valgrind fuzz

@@ -262,11 +262,14 @@ static void sock_finalize(PyObject *self)
 
 static void sock_dealloc(PyObject *self)
 {
-    PyTypeObject *tp = Py_TYPE(self);
-    PyObject_GC_UnTrack(self);
+    /* The finalizer runs while the collector still tracks the object: it can resurrect it (a
+     * warnings handler keeps the socket as its ResourceWarning's source), and a resurrected
+     * object must stay tracked, or the cycles it joins later are never collected. */
     if (PyObject_CallFinalizerFromDealloc(self) < 0) {
         return; /* resurrected */
     }
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
     tp->tp_free(self);
     Py_DECREF(tp);
 }

@@ -143,6 +143,23 @@ def test_unclosed_socket_warns_and_closes(S):
         os.fstat(fd)
 
 
+def test_socket_resurrected_by_its_warning_stays_tracked(S):
+    # catch_warnings(record=True) keeps the ResourceWarning's source, the socket being
+    # deallocated: it comes back to life, and must still be tracked by the collector (the debug
+    # interpreter asserts it; a release one would never collect cycles through it).
+    s = S._socket.socket()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del s
+        gc.collect()
+    sources = [w.source for w in caught if issubclass(w.category, ResourceWarning)]
+    assert len(sources) == 1 and sources[0].fileno() == -1
+    if type(sources[0]).__flags__ & (1 << 14):  # Py_TPFLAGS_HAVE_GC (the built-in's since 3.12)
+        assert gc.is_tracked(sources[0])
+    del caught, sources  # dies again, without a second warning
+    gc.collect()
+
+
 def test_attributes_are_read_only(S):
     s = S._socket.socket()
     try:
