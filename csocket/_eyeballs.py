@@ -60,17 +60,14 @@ def _interleave(infos, first_family_count):
 
 def _raise_failure(errors, all_errors):
     """What socket.create_connection raises: the last error, or every error in a group."""
-    try:
-        if not all_errors:
-            raise errors[-1]
-        if sys.version_info >= (3, 11):
-            raise ExceptionGroup("create_connection failed", list(errors))  # noqa: F821
-        # No ExceptionGroup before 3.11: the last error, carrying all of them.
-        last = errors[-1]
-        last.exceptions = tuple(errors)
-        raise last
-    finally:
-        errors = None  # no cycle through this frame's traceback
+    if not all_errors:
+        raise errors[-1]
+    if sys.version_info >= (3, 11):
+        raise ExceptionGroup("create_connection failed", list(errors))  # noqa: F821
+    # No ExceptionGroup before 3.11: the last error, carrying all of them.
+    last = errors[-1]
+    last.exceptions = tuple(errors)
+    raise last
 
 
 def _sequential(infos, timeout, explicit, source_address, all_errors, sock_mod):
