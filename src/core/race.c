@@ -23,7 +23,8 @@ void csk_race_init(csk_race *r, csk_race_attempt *attempts, struct pollfd *pfds,
     r->last_start_ns = INT64_MIN;
     if (timeout_ns < 0) {
         r->deadline_ns = INT64_MAX;
-    } else {
+    }
+    else {
         r->deadline_ns = timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns;
     }
 }
@@ -142,7 +143,8 @@ int csk_race_wait(csk_race *r)
         if (pending == 0 && !more) {
             return CSK_RACE_LOST;
         }
-        int64_t wake = more && r->next_start_ns < r->deadline_ns ? r->next_start_ns : r->deadline_ns;
+        int64_t wake =
+            more && r->next_start_ns < r->deadline_ns ? r->next_start_ns : r->deadline_ns;
         int n = poll(r->pfds, r->started, ms_until(wake, now));
         if (n < 0) {
             return -errno;
