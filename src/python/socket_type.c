@@ -108,17 +108,16 @@ static char *init_kwlist[] = {"family", "type", "proto", "fileno", NULL};
 
 static int check_keywords(PyObject *args, PyObject *kwds)
 {
-    char **kwlist = init_kwlist;
 #if PY_VERSION_HEX >= 0x030B0000
     Py_ssize_t nargs = PyTuple_GET_SIZE(args);
     if (kwds == NULL || nargs > 4) {
         return 0; /* no keywords; or too many arguments, which the parser reports first */
     }
     for (Py_ssize_t i = 0; i < nargs; i++) {
-        if (PyDict_GetItemString(kwds, kwlist[i]) != NULL) {
+        if (PyDict_GetItemString(kwds, init_kwlist[i]) != NULL) {
             PyErr_Format(PyExc_TypeError,
                          "argument for socket() given by name ('%s') and position (%zd)",
-                         kwlist[i], i + 1);
+                         init_kwlist[i], i + 1);
             return -1;
         }
     }
@@ -126,8 +125,8 @@ static int check_keywords(PyObject *args, PyObject *kwds)
     Py_ssize_t pos = 0;
     while (PyDict_Next(kwds, &pos, &key, &value)) {
         int known = 0;
-        for (int i = 0; kwlist[i] != NULL && !known; i++) {
-            known = PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, kwlist[i]) == 0;
+        for (int i = 0; init_kwlist[i] != NULL && !known; i++) {
+            known = PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, init_kwlist[i]) == 0;
         }
         if (!known) {
 #if PY_VERSION_HEX >= 0x030D0000
