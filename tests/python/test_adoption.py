@@ -250,7 +250,9 @@ def test_info_json_in_an_installed_environment(installed):
     build = off["build"]
     assert {"AF_INET", "AF_INET6", "AF_UNIX"} <= set(build["address_families"])
     assert build["receive_buffer_bytes"] == 256 * 1024
-    assert build["batch_io"] == []
+    assert build["batch_io"] == ["sendmmsg", "recvmmsg", "recvmmsg_into", "send_segments",
+                                 "recv_segments"]
+    assert set(build["udp_offload"]) == {"gso", "gro"}
 
 
 def test_info_text_says_what_runs_here(installed):
