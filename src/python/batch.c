@@ -107,8 +107,10 @@ static Py_ssize_t send_call(csk_sock *s, csk_mmsg *m, int first, csk_deadline *d
 /* ---- sendmmsg ------------------------------------------------------------------------------ */
 
 /* Message i of a send batch from one item: a bytes-like object, or a (data, address) pair
- * (address None: none).  Converted in sendto's order: the data, then the address. */
-static int send_item(csk_sock *s, PyObject *item, batch *b, size_t i)
+ * (address None: none).  Converted in sendto's order: the data, then the address.  *last is the
+ * address object of the item before: the same object again (a batch to one peer) is not parsed
+ * again. */
+static int send_item(csk_sock *s, PyObject *item, batch *b, size_t i, PyObject **last)
 {
     PyObject *data = item, *addro = Py_None;
     if (PyTuple_Check(item)) {
@@ -131,9 +133,14 @@ static int send_item(csk_sock *s, PyObject *item, batch *b, size_t i)
     if (addro == Py_None) {
         return 0;
     }
-    if (csk_address_parse(s, addro, &b->names[i], &b->namelens[i], "sendmmsg") < 0) {
+    if (i > 0 && addro == *last && b->namelens[i - 1] > 0) {
+        memcpy(&b->names[i], &b->names[i - 1], b->namelens[i - 1]);
+        b->namelens[i] = b->namelens[i - 1];
+    }
+    else if (csk_address_parse(s, addro, &b->names[i], &b->namelens[i], "sendmmsg") < 0) {
         return -1;
     }
+    *last = addro;
     /* Audited as sendto, so that a hook that vets destinations sees every one. */
     return PySys_Audit("socket.sendto", "OO", (PyObject *)s, addro);
 }
@@ -143,8 +150,10 @@ static Py_ssize_t send_chunk(csk_sock *s, PyObject *items, Py_ssize_t start, siz
                              batch *b, csk_deadline *dl)
 {
     size_t ready = 0;
+    PyObject *last = NULL; /* borrowed: the items hold it */
     while (ready < n) {
-        if (send_item(s, PySequence_Fast_GET_ITEM(items, start + (Py_ssize_t)ready), b, ready) < 0) {
+        if (send_item(s, PySequence_Fast_GET_ITEM(items, start + (Py_ssize_t)ready), b, ready,
+                      &last) < 0) {
             break;
         }
         ready++;
@@ -222,23 +231,35 @@ static Py_ssize_t recv_batch(csk_sock *s, batch *b, size_t n, int flags)
 }
 
 /* The address of received message i, never read past what was handed to the kernel. */
-static PyObject *recv_address(csk_sock *s, const batch *b, Py_ssize_t i)
+static socklen_t recv_namelen(const batch *b, Py_ssize_t i)
 {
     socklen_t len = b->msgs[i].msg_hdr.msg_namelen;
-    return csk_sock_address(s, &b->names[i], len < sizeof(csk_sockaddr) ? len : sizeof(csk_sockaddr));
+    return len < sizeof(csk_sockaddr) ? len : sizeof(csk_sockaddr);
+}
+
+/* The address object of message i: the previous one's again when the kernel wrote the same
+ * bytes (a batch from one sender decodes its address once). */
+static PyObject *recv_address(csk_sock *s, const batch *b, Py_ssize_t i, PyObject *prev)
+{
+    socklen_t len = recv_namelen(b, i);
+    if (prev != NULL && len == recv_namelen(b, i - 1) &&
+        memcmp(&b->names[i], &b->names[i - 1], len) == 0) {
+        return Py_NewRef(prev);
+    }
+    return csk_sock_address(s, &b->names[i], len);
 }
 
 /* The list of (first, address) for `got` received messages; first is the data (bytes, cut to
  * the buffer) when `data` is set, the kernel's count otherwise (as recvfrom_into reports it). */
 static PyObject *recv_list(csk_sock *s, const batch *b, Py_ssize_t got, int data)
 {
-    PyObject *list = PyList_New(got);
+    PyObject *list = PyList_New(got), *prev = NULL; /* prev: borrowed from the list */
     for (Py_ssize_t i = 0; list != NULL && i < got; i++) {
         size_t len = b->msgs[i].msg_len, cap = b->iov[i].iov_len;
         PyObject *first = data ? PyBytes_FromStringAndSize(b->iov[i].iov_base,
                                                            (Py_ssize_t)(len < cap ? len : cap))
                                : PyLong_FromSize_t(len);
-        PyObject *addr = first != NULL ? recv_address(s, b, i) : NULL;
+        PyObject *addr = first != NULL ? recv_address(s, b, i, prev) : NULL;
         PyObject *pair = addr != NULL ? PyTuple_New(2) : NULL;
         if (pair == NULL) {
             Py_XDECREF(first);
@@ -249,6 +270,7 @@ static PyObject *recv_list(csk_sock *s, const batch *b, Py_ssize_t got, int data
         PyTuple_SET_ITEM(pair, 0, first);
         PyTuple_SET_ITEM(pair, 1, addr);
         PyList_SET_ITEM(list, i, pair);
+        prev = addr;
     }
     return list;
 }
