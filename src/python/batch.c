@@ -555,7 +555,9 @@ PyObject *sock_send_segments(csk_sock *s, PyObject *const *args, Py_ssize_t narg
         sent = -1;
     }
     else if (p.len > 0) {
-        sent = gso_usable(s, (size_t)segment) ? send_gso(s, &p, (size_t)segment, &dl) : -2;
+        /* One datagram needs no segmenting (and proves nothing about GSO). */
+        int gso = datagrams > 1 && gso_usable(s, (size_t)segment);
+        sent = gso ? send_gso(s, &p, (size_t)segment, &dl) : -2;
         if (sent == -2) {
             p.control = NULL;
             p.controllen = 0;
