@@ -117,7 +117,8 @@ static int send_item(csk_sock *s, PyObject *item, batch *b, size_t i, PyObject *
         if (PyTuple_GET_SIZE(item) != 2) {
             PyErr_Format(PyExc_TypeError,
                          "sendmmsg() items must be bytes-like objects or (data, address) pairs, "
-                         "not a tuple of %zd", PyTuple_GET_SIZE(item));
+                         "not a tuple of %zd",
+                         PyTuple_GET_SIZE(item));
             return -1;
         }
         data = PyTuple_GET_ITEM(item, 0);
@@ -294,7 +295,8 @@ PyObject *sock_recvmmsg(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     if (count < 0 || bufsize < 0) {
-        PyErr_Format(PyExc_ValueError, "negative %s in recvmmsg", count < 0 ? "count" : "buffersize");
+        PyErr_Format(PyExc_ValueError, "negative %s in recvmmsg",
+                     count < 0 ? "count" : "buffersize");
         return NULL;
     }
     if (count == 0) {
@@ -336,7 +338,8 @@ CSK_DOC(sock_recvmmsg_into,
 PyObject *sock_recvmmsg_into(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {
     int flags = 0;
-    if (!csk_nargs("recvmmsg_into", nargs, 1, 2) || (nargs == 2 && csk_to_int(args[1], &flags) < 0)) {
+    if (!csk_nargs("recvmmsg_into", nargs, 1, 2) ||
+        (nargs == 2 && csk_to_int(args[1], &flags) < 0)) {
         return NULL;
     }
     PyObject *items = items_of(args[0], "recvmmsg_into() argument 1 must be an iterable");
