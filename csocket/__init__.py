@@ -9,13 +9,26 @@ on top of it.  Ways to use it:
   start-up hook installed with the package, calls install() before anything imports ``socket``);
 * ``import csocket.socket`` for the interpreter's socket module bound to csocket, leaving the rest
   of the process on the built-in module.
+
+``csocket.create_connection`` and ``csocket.connect_addrinfos`` connect with Happy Eyeballs
+(RFC 8305); ``csocket.install(happy_eyeballs=True)`` (or ``CSOCKET=he``) also makes them
+``socket.create_connection``, for http.client, urllib.request, smtplib and the rest.
 """
 import sys
 
-from csocket import _csocket
+from csocket import _csocket, _eyeballs
+from csocket._eyeballs import connect_addrinfos, create_connection
 from csocket._version import __version__
 
-__all__ = ["InstallError", "install", "installed", "__version__"]
+__all__ = [
+    "InstallError",
+    "connect_addrinfos",
+    "create_connection",
+    "install",
+    "installed",
+    "uninstall_happy_eyeballs",
+    "__version__",
+]
 
 # Modules that hold on to the built-in _socket (or its socket type) once imported.
 _HOLDERS = ("socket", "_socket", "_ssl", "ssl")
@@ -25,21 +38,39 @@ class InstallError(RuntimeError):
     """csocket.install() was called after the built-in socket module was already in use."""
 
 
-def installed() -> bool:
-    """Return True if csocket is this process's ``_socket``."""
-    return sys.modules.get("_socket") is _csocket
+def installed(happy_eyeballs: bool = False) -> bool:
+    """Return True if csocket is this process's ``_socket`` (with happy_eyeballs=True: and
+    ``socket.create_connection`` is csocket.create_connection)."""
+    if sys.modules.get("_socket") is not _csocket:
+        return False
+    return not happy_eyeballs or _eyeballs.patched()
 
 
-def install() -> None:
+def install(happy_eyeballs: bool = False) -> None:
     """Make csocket this process's ``_socket``, so that ``import socket`` runs on it.
 
     Call it before anything imports ``socket`` (directly or through ssl, asyncio, http.client,
     urllib3, ...).  Calling it again is harmless.  Raises InstallError if the built-in module is
     already loaded, because sockets and exception classes made by it would then mix with
     csocket's.
+
+    happy_eyeballs=True also makes ``socket.create_connection`` csocket.create_connection (Happy
+    Eyeballs, RFC 8305; the timeout then bounds the whole call rather than each address), so
+    http.client, urllib.request, smtplib, ftplib and the rest race IPv6 and IPv4 with no change.
+    uninstall_happy_eyeballs() puts the interpreter's own function back.
     """
-    if installed():
-        return
+    if not installed():
+        _install_socket()
+    if happy_eyeballs:
+        _eyeballs.patch()
+
+
+def uninstall_happy_eyeballs() -> None:
+    """Give ``socket.create_connection`` back its own function (after install(happy_eyeballs=True))."""
+    _eyeballs.unpatch()
+
+
+def _install_socket() -> None:
     loaded = [name for name in _HOLDERS if name in sys.modules]
     if loaded:
         raise InstallError(

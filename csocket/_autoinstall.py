@@ -1,4 +1,4 @@
-"""CSOCKET=1: install csocket at interpreter start-up, with no change to the program.
+"""CSOCKET=1 (or he): install csocket at interpreter start-up, with no change to the program.
 
 csocket-autoinstall.pth (installed beside the package in site-packages) reads CSOCKET itself and
 imports this module only when the variable is set to something other than "" or "0", so a process
@@ -6,6 +6,8 @@ without the variable imports nothing of csocket.  What the values mean:
 
     unset, "" or "0"   off: the process runs on the built-in _socket
     "1"                on: csocket becomes _socket before anything imports socket
+    "he"               on, with Happy Eyeballs: install(happy_eyeballs=True), which also makes
+                       socket.create_connection csocket.create_connection (imports socket)
     anything else      off, with a one-line warning naming the accepted values
 
 A start-up hook must not stop the program: when csocket cannot be installed because socket was
@@ -37,16 +39,16 @@ def main() -> None:
     value = os.environ.get(VARIABLE, "")
     if value in ("", "0"):
         return
-    if value != "1":
-        _warn(f"{VARIABLE}={value!r} is not understood (1 turns csocket on, 0 or unset leaves it "
-              "off); running on the built-in socket module")
+    if value not in ("1", "he"):
+        _warn(f"{VARIABLE}={value!r} is not understood (1 turns csocket on, he turns it on with "
+              "Happy Eyeballs, 0 or unset leaves it off); running on the built-in socket module")
         return
     import csocket
 
     try:
-        csocket.install()
+        csocket.install(happy_eyeballs=value == "he")
     except csocket.InstallError:
         loaded = ", ".join(name for name in ("socket", "_socket", "ssl", "_ssl") if name in sys.modules)
-        _warn(f"{VARIABLE}=1 ignored: {loaded} already imported when csocket's start-up hook ran "
+        _warn(f"{VARIABLE}={value} ignored: {loaded} already imported when csocket's start-up hook ran "
               "(by a .pth file processed before csocket-autoinstall.pth?); running on the built-in "
               "socket module")

@@ -4,6 +4,7 @@
     python -m csocket bench --only recv,settimeout   some workloads (names or prefixes)
     python -m csocket bench --syscalls           system calls per operation (needs strace)
     python -m csocket bench --show FILE.json     show a saved result again
+    python -m csocket bench --eyeballs           only the Happy Eyeballs row (broken first address)
 
 Every contender runs the same loops against the same peer, each round in a fresh process.  From a
 source checkout `make bench` builds the C peer and the C-limit client first; an installed package
@@ -11,7 +12,8 @@ without them uses a Python peer (labelled as such) and leaves the C-limit column
 Needs pyperf (and matplotlib for the chart): pip install 'csocket[bench]'.
 
 Modules: workloads (the loops), aio (the asyncio programs), worker (one measured process), runner
-(rounds and processes), report (table, targets, JSON, PNG), syscalls (strace counts), pypeer.
+(rounds and processes), report (table, targets, JSON, PNG), syscalls (strace counts), pypeer,
+eyeballs (the Happy Eyeballs row, timed directly: one connect takes seconds).
 """
 import argparse
 import json
@@ -34,6 +36,7 @@ def _parser():
     p.add_argument("--python-peer", action="store_true", help="use the Python peer even if the C one is built")
     p.add_argument("--output", help="directory for latest.json, latest.png and the pyperf files")
     p.add_argument("--syscalls", action="store_true", help="count system calls per operation (strace)")
+    p.add_argument("--eyeballs", action="store_true", help="only the Happy Eyeballs row")
     p.add_argument("--show", metavar="FILE", help="show a saved result document instead of measuring")
     return p
 
@@ -47,8 +50,16 @@ def _output_dir(args):
 
 def _show(doc):
     print("\n".join(report.table(doc)))
+    if "eyeballs" in doc:
+        from csocket._bench import eyeballs
+
+        print("\n".join(eyeballs.lines(doc["eyeballs"])))
     print()
     print("\n".join(report.targets_lines(doc)))
+
+
+# Connects per contender for the Happy Eyeballs row (the built-in one takes the whole timeout).
+EYEBALLS_ROUNDS = {"quick": 2, "full": 3}
 
 
 def _need_pyperf():
@@ -70,9 +81,14 @@ def main(argv=None):
         from csocket._bench import syscalls
 
         return syscalls.main(args.only, _output_dir(args), args.python_peer, args.cpus or "same")
+    mode = "quick" if args.quick else "full"
+    if args.eyeballs:
+        from csocket._bench import eyeballs
+
+        print("\n".join(eyeballs.lines(eyeballs.measure(EYEBALLS_ROUNDS[mode]))))
+        return 0
     if not _need_pyperf():
         return 2
-    mode = "quick" if args.quick else "full"
     settings = dict(runner.MODES[mode])
     for key in ("rounds", "values", "min_time", "cpus"):
         if getattr(args, key) is not None:
@@ -80,6 +96,10 @@ def main(argv=None):
     contenders = [c.strip() for c in args.contenders.split(",") if c.strip()]
     workloads = runner.selected(args.only)
     doc, suites = runner.run(workloads, contenders, settings, mode, force_python_peer=args.python_peer)
+    if not args.only:
+        from csocket._bench import eyeballs
+
+        doc["eyeballs"] = eyeballs.measure(EYEBALLS_ROUNDS[mode])
     print()
     _show(doc)
 

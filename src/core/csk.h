@@ -92,6 +92,60 @@ ssize_t csk_accept_attempt(int fd, void *xfer);
 int csk_connect(const int *fd, const struct sockaddr *addr, socklen_t addrlen, csk_deadline *dl,
                 int *in_progress);
 
+/* ---- Happy Eyeballs: racing connects (race.c) --------------------------------------------- */
+
+/* RFC 8305 section 5: never two connection attempts started within 10 ms of each other. */
+#define CSK_RACE_MIN_GAP_NS (10 * INT64_C(1000000))
+
+/* What an attempt is doing.  The caller marks an attempt DONE once it has taken its error and
+ * closed its socket; the race leaves DONE attempts alone. */
+enum { CSK_ATTEMPT_IDLE, CSK_ATTEMPT_PENDING, CSK_ATTEMPT_FAILED, CSK_ATTEMPT_WON, CSK_ATTEMPT_DONE };
+
+typedef struct {
+    const int *fd; /* the descriptor cell (read as by csk_io); NULL until started */
+    int state;     /* CSK_ATTEMPT_* */
+    int error;     /* once FAILED: -errno, or 0 when the caller failed it (csk_race_skip) */
+} csk_race_attempt;
+
+/* One race over n attempts, started in array order.  Attempts and the poll set (n entries each)
+ * are the caller's memory. */
+typedef struct {
+    csk_race_attempt *attempts;
+    struct pollfd *pfds;
+    size_t n;
+    size_t started;        /* attempts started (or skipped) so far */
+    int winner;            /* index of the connected attempt, or -1 */
+    int64_t delay_ns;      /* from one start to the next while the earlier ones are pending */
+    int64_t next_start_ns; /* monotonic time the next attempt is due */
+    int64_t last_start_ns; /* INT64_MIN before the first start */
+    int64_t deadline_ns;   /* the whole race's; INT64_MAX for none */
+} csk_race;
+
+/* What csk_race_start and csk_race_wait report besides a negative errno / CSK_ETIMEOUT. */
+enum {
+    CSK_RACE_WON = 1,    /* attempts[winner] connected */
+    CSK_RACE_NEXT = 2,   /* the next attempt is due: start it (csk_race_start or _skip) */
+    CSK_RACE_FAILED = 3, /* attempts failed: take their errors, close them, mark them DONE */
+    CSK_RACE_LOST = 4    /* every attempt failed */
+};
+
+/* Begin a race.  delay_ns below CSK_RACE_MIN_GAP_NS counts as that; timeout_ns < 0: no deadline
+ * (otherwise the deadline starts now and bounds the whole race). */
+void csk_race_init(csk_race *r, csk_race_attempt *attempts, struct pollfd *pfds, size_t n,
+                   int64_t delay_ns, int64_t timeout_ns);
+
+/* Start the next attempt: connect() the non-blocking socket in *fd to addr.  0 when pending,
+ * CSK_RACE_WON when connected at once, or -errno when it failed (the attempt is FAILED). */
+int csk_race_start(csk_race *r, const int *fd, const struct sockaddr *addr, socklen_t addrlen);
+
+/* The next attempt failed before its connect (its socket could not be made or bound). */
+void csk_race_skip(csk_race *r);
+
+/* Wait (one poll() over every pending attempt) until something needs the caller: CSK_RACE_WON,
+ * _NEXT, _FAILED, _LOST, CSK_ETIMEOUT (the race's deadline passed), -EINTR (call again: the
+ * deadline and the schedule are kept), or another -errno from poll(). */
+int csk_race_wait(csk_race *r);
+
 /* ---- messages with ancillary data (msg.c) ------------------------------------------------- */
 
 /* The largest control buffer, and so the largest CMSG_LEN/CMSG_SPACE, csocket accepts: POSIX lets

@@ -174,6 +174,7 @@ extern PyMethodDef csk_module_functions[];     /* module.c: csocket's own extras
 extern PyMethodDef csk_resolver_functions[];   /* resolver.c: getaddrinfo, gethostby*, if_* ... */
 extern PyMethodDef csk_convert_functions[];    /* convert.c: inet_*, hton*, ntoh* */
 extern PyMethodDef csk_address_functions[];    /* address.c: _families */
+extern PyMethodDef csk_race_functions[];       /* race.c: _race (Happy Eyeballs) */
 
 /* Socket methods, each defined in its area's file and gathered into one table in
  * socket_type.c.  A docstring travels with each, declared by CSK_DECL so the table can name it. */

@@ -106,6 +106,7 @@ static PyMethodDef *const function_tables[] = {
     csk_message_functions,
     csk_module_functions,
     csk_address_functions,
+    csk_race_functions,
 };
 
 static int module_exec(PyObject *module)

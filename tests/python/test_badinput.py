@@ -398,7 +398,8 @@ def test_table_covers_every_callable():
     (so a new function cannot skip these tests), and the table names nothing that is not there."""
     functions = {e.name for e in TABLE if not e.method}
     methods = {e.name for e in TABLE if e.method}
-    module_callables = _public(C) - {"_scratch_held", "_families"}  # csocket's own
+    # csocket's own (_race: bad input in test_eyeballs.py)
+    module_callables = _public(C) - {"_scratch_held", "_families", "_race"}
     socket_methods = _public(C.socket)
     own_methods = {e.name for e in TABLE if e.csocket_only}  # batch I/O: csocket's own
     assert module_callables - functions == set()

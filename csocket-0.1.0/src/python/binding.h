@@ -1,0 +1,229 @@
+/* What the binding's files share: module state, argument conversion, error raising, the
+ * GIL-releasing call into the core, addresses, and the declarations of every Python-visible
+ * function (each defined, with its docstring, in the file of its area).
+ */
+#ifndef CSK_BINDING_H
+#define CSK_BINDING_H
+
+/* No PY_SSIZE_T_CLEAN: on 3.9-3.12 it renames the argument parsers to private _SizeT symbols.
+ * csocket therefore never uses the '#' formats of PyArg_Parse* and Py_BuildValue. */
+#include <Python.h>
+
+#include "sockobject.h"
+#include "../core/csk.h"
+
+/* ---- public C API only -------------------------------------------------------------------- */
+/* Some of CPython's own macros expand to private symbols: Py_None and Py_True to the data symbols
+ * _Py_NoneStruct and _Py_TrueStruct, Py_DECREF to a call of _Py_Dealloc.  csocket routes them to
+ * public functions instead, so the built extension imports no _Py* symbol (nm -D shows it). */
+extern PyObject *csk_none, *csk_true, *csk_false; /* set once at import; immortal singletons */
+#undef Py_None
+#define Py_None csk_none
+#undef Py_True
+#define Py_True csk_true
+#undef Py_False
+#define Py_False csk_false
+#undef Py_DECREF
+#define Py_DECREF(op) Py_DecRef((PyObject *)(op))
+#undef Py_XDECREF
+#define Py_XDECREF(op) Py_DecRef((PyObject *)(op))
+int csk_init_singletons(void);
+
+/* ---- compatibility with older CPython (public API only) ---------------------------------- */
+
+#if PY_VERSION_HEX < 0x030A0000
+static inline PyObject *csk_newref(PyObject *o)
+{
+    Py_INCREF(o);
+    return o;
+}
+#define Py_NewRef(o) csk_newref((PyObject *)(o))
+#define Py_TPFLAGS_IMMUTABLETYPE 0
+#endif
+
+/* 3.13 parses several one-argument functions as METH_O (Argument Clinic): the conversions are
+ * unchanged, but arity and type errors are worded for a lone argument.  Such functions take
+ * CSK_ONE_ARG in their table and parse with csk_parse_one, following the interpreter. */
+#if PY_VERSION_HEX >= 0x030D0000
+#define CSK_ONE_ARG METH_O
+#define csk_parse_one PyArg_Parse
+#else
+#define CSK_ONE_ARG METH_VARARGS
+#define csk_parse_one PyArg_ParseTuple
+#endif
+
+/* ---- module state (module.c) ------------------------------------------------------------- */
+
+struct csk_state {
+    PyTypeObject *sock_type;
+    PyObject *herror;
+    PyObject *gaierror;
+    PyObject *timeout_error; /* TimeoutError; on 3.9 the module's own socket.timeout class */
+    int64_t default_timeout; /* ns; CSK_TIMEOUT_NONE means None (blocking) */
+};
+
+extern PyModuleDef csk_module_def;
+
+csk_state *csk_state_of_module(PyObject *module);
+csk_state *csk_state_of_type(PyTypeObject *type); /* walks the MRO; NULL + exception if not ours */
+
+/* ---- arguments (args.c) ------------------------------------------------------------------ */
+
+/* Check a FASTCALL argument count; 0 with TypeError set when outside [min, max]. */
+int csk_nargs(const char *fname, Py_ssize_t nargs, Py_ssize_t min, Py_ssize_t max);
+
+/* Spread FASTCALL positional and keyword arguments over `out[0..nnames)` (NULL = not given). */
+int csk_args_kw(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                const char *const *names, Py_ssize_t nnames, Py_ssize_t required, PyObject **out);
+
+int csk_to_long(PyObject *obj, long *out);          /* like the "l" format */
+int csk_to_int(PyObject *obj, int *out);            /* like the "i" format */
+int csk_to_int_or(PyObject *obj, int *out, const char *overflow); /* int; own range message */
+int csk_to_ssize(PyObject *obj, Py_ssize_t *out);   /* like the "n" format */
+int csk_to_uint_mask(PyObject *obj, unsigned *out); /* like the "I" format (no range check) */
+int csk_get_buffer(PyObject *obj, Py_buffer *view, const char *fname, int writable);
+const char *csk_to_str(PyObject *obj, const char *fname, int pos); /* the "s" format: UTF-8 */
+
+/* ---- errors (errors.c) ------------------------------------------------------------------- */
+
+/* What an expired deadline raises: TimeoutError, or on 3.9 the module's socket.timeout (set at
+ * import, like the singletons above). */
+extern PyObject *csk_timeout_exc;
+
+/* Raise the Python exception for a core error (-errno or CSK_ETIMEOUT).  Returns NULL / -1. */
+PyObject *csk_raise(int err);
+int csk_raise_int(int err);
+
+/* Raise socket.gaierror for a getaddrinfo() code (OSError for EAI_SYSTEM).  Returns NULL. */
+PyObject *csk_raise_gai(csk_state *st, int gai, int sys_errno);
+
+/* Raise socket.herror((h_errno, message)) for a failed host-entry lookup.  Returns NULL. */
+PyObject *csk_raise_herror(csk_state *st, int herr);
+
+/* ---- calling into the core (call.c) ------------------------------------------------------ */
+
+/* Bracket every use of the socket's fd with the GIL released: enter counts the call and returns
+ * the fd (-1 once closed); leave ends it.  While calls are counted, close() marks the socket
+ * closed at once but leaves closing the number to the last leave, so a new file cannot take the
+ * number before a released call's system call runs.  Both run with the GIL held (a free-threaded
+ * build will need a lock here). */
+int csk_sock_enter(csk_sock *s);
+void csk_sock_leave(csk_sock *s);
+
+/* Run a core operation on the socket with the GIL released once: on EINTR run Python's signal
+ * handlers (PEP 475) and go on with the time left.  Returns the count, or -1 with an exception. */
+Py_ssize_t csk_sock_call(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
+                         csk_deadline *dl);
+
+/* csk_sock_call() for a data transfer (recv/send family): tries once without releasing the GIL
+ * where that cannot block or change the result, then as csk_sock_call().  `short_ok`: the caller
+ * accepts a result shorter than a blocking call would give (receives, sendall, datagrams). */
+Py_ssize_t csk_sock_xfer(csk_sock *s, short events, csk_attempt_fn attempt, csk_xfer *x,
+                         csk_deadline *dl, int short_ok);
+
+/* ---- timeouts (timeout.c) ---------------------------------------------------------------- */
+
+/* No timeout (blocking): CPython stores -1 s, and any negative value means the same. */
+#define CSK_TIMEOUT_NONE (-CSK_NS_PER_SEC)
+
+/* A Python timeout (None or seconds) as nanoseconds.  0, or -1 with an exception. */
+int csk_timeout_from_object(PyObject *obj, int64_t *ns);
+PyObject *csk_timeout_to_object(int64_t ns);
+
+/* Put the socket into the mode `timeout_ns` asks for, touching the fd only on a real change. */
+int csk_sock_apply_timeout(csk_sock *s, int64_t timeout_ns);
+
+/* ---- addresses (address.c) --------------------------------------------------------------- */
+
+/* A Python address for socket `s` as a sockaddr; `caller` names the method in messages.
+ * Returns 0, or -1 with an exception. */
+int csk_address_parse(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t *len,
+                      const char *caller);
+
+/* The Python form of an address the kernel returned (None for an empty one). */
+PyObject *csk_address_build(const csk_sockaddr *addr, socklen_t len, int proto);
+
+/* The same for an address returned on socket `s`: its protocol picks the form (AF_CAN) and
+ * interface names are looked up through its descriptor (AF_PACKET, AF_CAN), as the built-in
+ * module does.  Prefer it to csk_address_build wherever the socket is at hand. */
+PyObject *csk_sock_address(csk_sock *s, const csk_sockaddr *addr, socklen_t len);
+
+/* Resolve a host (str/bytes; "" and "<broadcast>" included) for `family` into `addr`. */
+int csk_host_to_addr(csk_state *st, PyObject *host, int family, csk_sockaddr *addr);
+
+/* ---- the socket type (socket_type.c) ----------------------------------------------------- */
+
+PyType_Spec *csk_sock_spec(void);
+
+/* A new socket object of the module's type for an open fd (nonblocking: its O_NONBLOCK state, or
+ * -1 if unknown).  On failure the caller still owns fd. */
+PyObject *csk_sock_from_fd(csk_state *st, int fd, int family, int type, int proto,
+                           int nonblocking);
+
+/* Module-level functions: each area's file has its own table, added to the module at import. */
+extern PyMethodDef csk_descriptor_functions[]; /* socket_type.c: dup, close, socketpair */
+extern PyMethodDef csk_timeout_functions[];    /* timeout.c: get/setdefaulttimeout */
+extern PyMethodDef csk_message_functions[];    /* message.c: CMSG_LEN, CMSG_SPACE */
+extern PyMethodDef csk_module_functions[];     /* module.c: csocket's own extras */
+extern PyMethodDef csk_resolver_functions[];   /* resolver.c: getaddrinfo, gethostby*, if_* ... */
+extern PyMethodDef csk_convert_functions[];    /* convert.c: inet_*, hton*, ntoh* */
+extern PyMethodDef csk_address_functions[];    /* address.c: _families */
+extern PyMethodDef csk_race_functions[];       /* race.c: _race (Happy Eyeballs) */
+
+/* Socket methods, each defined in its area's file and gathered into one table in
+ * socket_type.c.  A docstring travels with each, declared by CSK_DECL so the table can name it. */
+#define CSK_DECL(name) \
+    extern const char name##__doc__[]; \
+    PyObject *name
+#define CSK_DOC(name, text) const char name##__doc__[] = text
+
+/* A method-table entry for a function defined with CSK_DOC. */
+#define CSK_METHOD(pyname, cname, flags) \
+    {pyname, (PyCFunction)(void (*)(void))cname, flags, cname##__doc__}
+
+/* lifecycle (socket_type.c) */
+CSK_DECL(sock_close)(csk_sock *, PyObject *);
+CSK_DECL(sock_detach)(csk_sock *, PyObject *);
+CSK_DECL(sock_fileno)(csk_sock *, PyObject *);
+
+/* modes (timeout.c) */
+CSK_DECL(sock_setblocking)(csk_sock *, PyObject *);
+CSK_DECL(sock_getblocking)(csk_sock *, PyObject *);
+CSK_DECL(sock_settimeout)(csk_sock *, PyObject *);
+CSK_DECL(sock_gettimeout)(csk_sock *, PyObject *);
+
+/* connections (connection.c) */
+CSK_DECL(sock_bind)(csk_sock *, PyObject *);
+CSK_DECL(sock_listen)(csk_sock *, PyObject *const *, Py_ssize_t);
+CSK_DECL(sock_accept)(csk_sock *, PyObject *);
+CSK_DECL(sock_connect)(csk_sock *, PyObject *);
+CSK_DECL(sock_connect_ex)(csk_sock *, PyObject *);
+CSK_DECL(sock_getsockname)(csk_sock *, PyObject *);
+CSK_DECL(sock_getpeername)(csk_sock *, PyObject *);
+CSK_DECL(sock_shutdown)(csk_sock *, PyObject *);
+
+/* data transfer (transfer.c) */
+CSK_DECL(sock_recv)(csk_sock *, PyObject *const *, Py_ssize_t);
+CSK_DECL(sock_recv_into)(csk_sock *, PyObject *const *, Py_ssize_t, PyObject *);
+CSK_DECL(sock_recvfrom)(csk_sock *, PyObject *const *, Py_ssize_t);
+CSK_DECL(sock_recvfrom_into)(csk_sock *, PyObject *const *, Py_ssize_t, PyObject *);
+CSK_DECL(sock_send)(csk_sock *, PyObject *const *, Py_ssize_t);
+CSK_DECL(sock_sendall)(csk_sock *, PyObject *const *, Py_ssize_t);
+CSK_DECL(sock_sendto)(csk_sock *, PyObject *const *, Py_ssize_t);
+
+/* scatter/gather and ancillary data (message.c) */
+CSK_DECL(sock_sendmsg)(csk_sock *, PyObject *const *, Py_ssize_t);
+CSK_DECL(sock_recvmsg)(csk_sock *, PyObject *const *, Py_ssize_t);
+CSK_DECL(sock_recvmsg_into)(csk_sock *, PyObject *const *, Py_ssize_t);
+#ifdef CSK_HAVE_AF_ALG
+CSK_DECL(sock_sendmsg_afalg)(csk_sock *, PyObject *const *, Py_ssize_t, PyObject *);
+#endif
+
+/* options (options.c) */
+CSK_DECL(sock_setsockopt)(csk_sock *, PyObject *const *, Py_ssize_t);
+CSK_DECL(sock_getsockopt)(csk_sock *, PyObject *const *, Py_ssize_t);
+
+/* Module constants (constants.c). */
+int csk_add_constants(PyObject *module);
+
+#endif /* CSK_BINDING_H */

@@ -1,0 +1,111 @@
+/* Calling the core's I/O engine from Python: one GIL release per operation, PEP 475 on EINTR.
+ *
+ * The core never retries EINTR; here, with the GIL held again, Python's signal handlers run and
+ * the operation resumes with the time left on its deadline.  An exception from a handler ends it.
+ * Data transfers first try once without releasing the GIL (see csk_sock_xfer).  Every call that
+ * uses the fd with the GIL released is counted, so that close() never frees its number under it.
+ */
+#include "binding.h"
+
+/* A call that began in blocking mode met EAGAIN: the socket was put in timeout mode since (by a
+ * signal handler or another thread while the GIL was released), which made its fd non-blocking
+ * under the call.  The call goes on blocking, as it began, like the built-in module's does; only
+ * a socket made non-blocking (timeout 0) reports EAGAIN. */
+static int mode_changed_under_blocking_call(const csk_sock *s, const csk_deadline *dl,
+                                            ssize_t n)
+{
+    return CSK_WOULD_BLOCK(-n) && dl->timeout_ns < 0 && s->sock_timeout > 0;
+}
+
+int csk_sock_enter(csk_sock *s)
+{
+    s->inflight++;
+    return csk_sock_fd(s);
+}
+
+void csk_sock_leave(csk_sock *s)
+{
+    if (--s->inflight > 0 || s->close_fd < 0) {
+        return;
+    }
+    int fd = s->close_fd;
+    s->close_fd = -1;
+    Py_BEGIN_ALLOW_THREADS
+    (void)csk_close(fd); /* close() already returned: nobody is left to hear of an error */
+    Py_END_ALLOW_THREADS
+}
+
+static Py_ssize_t run(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
+                      csk_deadline *dl, int wait_first)
+{
+    for (;;) {
+        ssize_t n;
+        csk_sock_enter(s);
+        Py_BEGIN_ALLOW_THREADS
+        n = wait_first ? csk_io_after_wait(&s->sock_fd, events, attempt, op, dl)
+                       : csk_io(&s->sock_fd, events, attempt, op, dl);
+        Py_END_ALLOW_THREADS
+        csk_sock_leave(s);
+        if (n >= 0) {
+            return n;
+        }
+        if (mode_changed_under_blocking_call(s, dl, n)) {
+            wait_first = 1; /* no deadline: wait for readiness as long as it takes, then retry */
+            continue;
+        }
+        if (n != -EINTR) {
+            csk_raise((int)n);
+            return -1;
+        }
+        if (PyErr_CheckSignals() < 0) {
+            return -1;
+        }
+        wait_first = 0;
+    }
+}
+
+Py_ssize_t csk_sock_call(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
+                         csk_deadline *dl)
+{
+    return run(s, events, attempt, op, dl, 0);
+}
+
+/* May this transfer try once with the GIL held?  Only as a call that cannot block (MSG_DONTWAIT,
+ * whatever the fd's flags say), and only where that changes nothing the caller can see: in
+ * non-blocking and timeout modes (the fd is non-blocking there anyway), and in blocking mode when
+ * the caller accepts a short result (`short_ok`: receives, sendall, datagram sends), but never
+ * with MSG_WAITALL.  A blocking send() on a stream must not come back short. */
+static int may_try_holding_gil(const csk_sock *s, const csk_xfer *x, int short_ok)
+{
+    if (s->sock_timeout >= 0) {
+        return 1;
+    }
+    return short_ok && !(x->flags & MSG_WAITALL);
+}
+
+Py_ssize_t csk_sock_xfer(csk_sock *s, short events, csk_attempt_fn attempt, csk_xfer *x,
+                         csk_deadline *dl, int short_ok)
+{
+    if (!may_try_holding_gil(s, x, short_ok)) {
+        return run(s, events, attempt, x, dl, 0);
+    }
+    /* Releasing and taking back the GIL costs more than moving a small message, and most
+     * transfers find their data (or buffer space) ready. */
+    int flags = x->flags;
+    x->flags = flags | MSG_DONTWAIT;
+    ssize_t n = attempt(csk_sock_fd(s), x);
+    x->flags = flags;
+    if (n >= 0) {
+        return n;
+    }
+    if (n != -EINTR && !CSK_WOULD_BLOCK(-n)) {
+        csk_raise((int)n);
+        return -1;
+    }
+    if (dl->timeout_ns == 0 && n != -EINTR) {
+        csk_raise((int)n); /* non-blocking: report EAGAIN as the built-in module does */
+        return -1;
+    }
+    /* Not ready: timeout mode waits for readiness first; blocking mode makes the blocking call. */
+    return run(s, events, attempt, x, dl, dl->timeout_ns > 0 && n != -EINTR);
+}

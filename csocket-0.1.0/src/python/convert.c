@@ -1,0 +1,206 @@
+/* Address conversion: inet_aton, inet_ntoa, inet_pton, inet_ntop, and the byte-order functions
+ * htons, htonl, ntohs, ntohl.
+ *
+ * The parsing is the core's (inet.c); this file gives each function the built-in module's
+ * argument handling and errors, which changed over 3.9 .. 3.13.  Not here: socket addresses.
+ */
+#include "binding.h"
+
+static CSK_DOC(csk_mod_inet_aton,
+               "inet_aton(string) -> bytes\n\n"
+               "The 4 packed bytes (network byte order) of an IPv4 address in any of the forms\n"
+               "the C library's inet_aton() accepts, such as '127.0.0.1' or '127.1'.");
+
+static PyObject *csk_mod_inet_aton(PyObject *module, PyObject *args)
+{
+    (void)module;
+    const char *text;
+    unsigned char packed[4];
+    if (!csk_parse_one(args, "s:inet_aton", &text)) {
+        return NULL;
+    }
+    if (csk_inet_aton(text, packed) < 0) {
+        PyErr_SetString(PyExc_OSError, "illegal IP address string passed to inet_aton");
+        return NULL;
+    }
+    return PyBytes_FromStringAndSize((const char *)packed, sizeof packed);
+}
+
+static CSK_DOC(csk_mod_inet_ntoa,
+               "inet_ntoa(packed_ip) -> str\n\n"
+               "The dotted-quad text of 4 packed bytes holding an IPv4 address.");
+
+static PyObject *csk_mod_inet_ntoa(PyObject *module, PyObject *args)
+{
+    (void)module;
+    Py_buffer packed;
+    char text[INET_ADDRSTRLEN];
+    if (!csk_parse_one(args, "y*:inet_ntoa", &packed)) {
+        return NULL;
+    }
+    int err = packed.len == 4 ? csk_inet_ntop(AF_INET, packed.buf, 4, text, sizeof text) : 0;
+    Py_ssize_t len = packed.len;
+    PyBuffer_Release(&packed);
+    if (len != 4) {
+        PyErr_SetString(PyExc_OSError, "packed IP wrong length for inet_ntoa");
+        return NULL;
+    }
+    return err < 0 ? csk_raise(err) : PyUnicode_FromString(text);
+}
+
+static CSK_DOC(csk_mod_inet_pton,
+               "inet_pton(family, string) -> bytes\n\n"
+               "The packed bytes of an IP address written in the standard text form of\n"
+               "`family` (AF_INET: 4 bytes, AF_INET6: 16 bytes).");
+
+static PyObject *csk_mod_inet_pton(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    int family;
+    const char *text;
+    unsigned char packed[16];
+    if (!csk_nargs("inet_pton", nargs, 2, 2) || csk_to_int(args[0], &family) < 0 ||
+        (text = csk_to_str(args[1], "inet_pton", 2)) == NULL) {
+        return NULL;
+    }
+    int len = csk_inet_pton(family, text, packed);
+    if (len < 0) {
+        return csk_raise(len);
+    }
+    if (len == 0) {
+        PyErr_SetString(PyExc_OSError, "illegal IP address string passed to inet_pton");
+        return NULL;
+    }
+    return PyBytes_FromStringAndSize((const char *)packed, len);
+}
+
+static CSK_DOC(csk_mod_inet_ntop,
+               "inet_ntop(family, packed_ip) -> str\n\n"
+               "The standard text form of a packed IP address of `family` (AF_INET or AF_INET6).");
+
+static PyObject *csk_mod_inet_ntop(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    int family;
+    Py_buffer packed;
+    char text[INET6_ADDRSTRLEN];
+    if (!csk_nargs("inet_ntop", nargs, 2, 2) || csk_to_int(args[0], &family) < 0 ||
+        csk_get_buffer(args[1], &packed, "inet_ntop", 0) < 0) {
+        return NULL;
+    }
+    int err = csk_inet_ntop(family, packed.buf, (size_t)packed.len, text, sizeof text);
+    PyBuffer_Release(&packed);
+    if (err == -EAFNOSUPPORT) {
+        return PyErr_Format(PyExc_ValueError, "unknown address family %d", family);
+    }
+    if (err == -EINVAL) {
+        PyErr_SetString(PyExc_ValueError, "invalid length of packed IP address string");
+        return NULL;
+    }
+    return err < 0 ? csk_raise(err) : PyUnicode_FromString(text);
+}
+
+/* ---- byte order ------------------------------------------------------------------------ */
+
+/* htons and ntohs swap the same way.  The argument is a C int that must fit 16 bits: 3.10 made a
+ * larger value an OverflowError, 3.9 truncated it with a DeprecationWarning. */
+static PyObject *swap16(PyObject *args, const char *format, const char *name)
+{
+    int x;
+#if PY_VERSION_HEX >= 0x030D0000
+    (void)format;
+    x = PyLong_AsInt(args);
+    if (x == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+#else
+    if (!PyArg_ParseTuple(args, format, &x)) {
+        return NULL;
+    }
+#endif
+    if (x < 0) {
+        return PyErr_Format(PyExc_OverflowError,
+                            "%s: can't convert negative Python int to C 16-bit unsigned integer",
+                            name);
+    }
+    if (x > 0xffff) {
+#if PY_VERSION_HEX < 0x030A0000
+        if (PyErr_WarnFormat(PyExc_DeprecationWarning, 1,
+                             "%s: Python int too large to convert to C 16-bit unsigned integer "
+                             "(The silent truncation is deprecated)",
+                             name) < 0) {
+            return NULL;
+        }
+#else
+        return PyErr_Format(PyExc_OverflowError,
+                            "%s: Python int too large to convert to C 16-bit unsigned integer",
+                            name);
+#endif
+    }
+    return PyLong_FromLong(htons((uint16_t)x));
+}
+
+/* htonl and ntohl: any int that fits 32 bits unsigned. */
+static PyObject *swap32(PyObject *arg)
+{
+    if (!PyLong_Check(arg)) {
+        return PyErr_Format(PyExc_TypeError, "expected int, %s found", Py_TYPE(arg)->tp_name);
+    }
+    unsigned long x = PyLong_AsUnsignedLong(arg);
+    if (x == (unsigned long)-1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (x > 0xffffffffUL) {
+        PyErr_SetString(PyExc_OverflowError, "int larger than 32 bits");
+        return NULL;
+    }
+    return PyLong_FromUnsignedLong(htonl((uint32_t)x));
+}
+
+static CSK_DOC(csk_mod_htons, "htons(integer) -> integer\n\n"
+                              "A 16-bit unsigned integer from host to network byte order.");
+
+static PyObject *csk_mod_htons(PyObject *module, PyObject *args)
+{
+    (void)module;
+    return swap16(args, "i:htons", "htons");
+}
+
+static CSK_DOC(csk_mod_ntohs, "ntohs(integer) -> integer\n\n"
+                              "A 16-bit unsigned integer from network to host byte order.");
+
+static PyObject *csk_mod_ntohs(PyObject *module, PyObject *args)
+{
+    (void)module;
+    return swap16(args, "i:ntohs", "ntohs");
+}
+
+static CSK_DOC(csk_mod_htonl, "htonl(integer) -> integer\n\n"
+                              "A 32-bit unsigned integer from host to network byte order.");
+
+static PyObject *csk_mod_htonl(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    return swap32(arg);
+}
+
+static CSK_DOC(csk_mod_ntohl, "ntohl(integer) -> integer\n\n"
+                              "A 32-bit unsigned integer from network to host byte order.");
+
+static PyObject *csk_mod_ntohl(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    return swap32(arg);
+}
+
+PyMethodDef csk_convert_functions[] = {
+    CSK_METHOD("inet_aton", csk_mod_inet_aton, CSK_ONE_ARG),
+    CSK_METHOD("inet_ntoa", csk_mod_inet_ntoa, CSK_ONE_ARG),
+    CSK_METHOD("inet_pton", csk_mod_inet_pton, METH_FASTCALL),
+    CSK_METHOD("inet_ntop", csk_mod_inet_ntop, METH_FASTCALL),
+    CSK_METHOD("htons", csk_mod_htons, CSK_ONE_ARG),
+    CSK_METHOD("ntohs", csk_mod_ntohs, CSK_ONE_ARG),
+    CSK_METHOD("htonl", csk_mod_htonl, METH_O),
+    CSK_METHOD("ntohl", csk_mod_ntohl, METH_O),
+    {NULL, NULL, 0, NULL},
+};

@@ -1,0 +1,53 @@
+/* The one place where core errors become Python exceptions.
+ *
+ * errno values go through OSError's own constructor, which picks the subclass from the errno
+ * (ECONNREFUSED -> ConnectionRefusedError, EPIPE -> BrokenPipeError, ...), exactly as the built-in
+ * module does.  Only three errors are csocket's to phrase: an expired deadline, getaddrinfo codes
+ * and host-database (h_errno) codes.
+ */
+#include "binding.h"
+
+PyObject *csk_timeout_exc;
+
+PyObject *csk_raise(int err)
+{
+    if (err == CSK_ETIMEOUT) {
+        PyErr_SetString(csk_timeout_exc, "timed out");
+        return NULL;
+    }
+    errno = -err;
+    return PyErr_SetFromErrno(PyExc_OSError);
+}
+
+int csk_raise_int(int err)
+{
+    csk_raise(err);
+    return -1;
+}
+
+PyObject *csk_raise_gai(csk_state *st, int gai, int sys_errno)
+{
+#ifdef EAI_SYSTEM
+    if (gai == EAI_SYSTEM) {
+        return csk_raise(-sys_errno);
+    }
+#else
+    (void)sys_errno;
+#endif
+    PyObject *value = Py_BuildValue("(is)", gai, gai_strerror(gai));
+    if (value != NULL) {
+        PyErr_SetObject(st->gaierror, value);
+        Py_DECREF(value);
+    }
+    return NULL;
+}
+
+PyObject *csk_raise_herror(csk_state *st, int herr)
+{
+    PyObject *value = Py_BuildValue("(is)", herr, hstrerror(herr));
+    if (value != NULL) {
+        PyErr_SetObject(st->herror, value);
+        Py_DECREF(value);
+    }
+    return NULL;
+}

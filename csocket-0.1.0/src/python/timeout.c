@@ -1,0 +1,190 @@
+/* Blocking, non-blocking and timeout modes: settimeout/gettimeout, setblocking/getblocking, and the
+ * module's default timeout.
+ *
+ * Timeouts are int64 nanoseconds as in CPython's own module (the field _ssl reads).  The fd is
+ * switched with one ioctl only when the mode really changes; the built-in module issues one on
+ * every call.
+ */
+#include "binding.h"
+
+#include <math.h>
+
+static int overflow(void)
+{
+    PyErr_SetString(PyExc_OverflowError, "timestamp too large to convert to C _PyTime_t");
+    return -1;
+}
+
+/* Seconds (int or float) to nanoseconds, rounding away from zero as CPython does for timeouts. */
+static int seconds_to_ns(PyObject *obj, int64_t *ns)
+{
+    if (PyFloat_Check(obj)) {
+        double d = PyFloat_AsDouble(obj);
+        if (isnan(d)) {
+            PyErr_SetString(PyExc_ValueError, "Invalid value NaN (not a number)");
+            return -1;
+        }
+        d *= 1e9;
+        d = d >= 0 ? ceil(d) : floor(d);
+        if (!(d >= (double)INT64_MIN && d < -(double)INT64_MIN)) {
+            return overflow();
+        }
+        *ns = (int64_t)d;
+        return 0;
+    }
+    long long sec = PyLong_AsLongLong(obj);
+    if (sec == -1 && PyErr_Occurred()) {
+        if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
+            PyErr_Clear();
+            return overflow();
+        }
+        return -1;
+    }
+    if (sec > INT64_MAX / CSK_NS_PER_SEC || sec < INT64_MIN / CSK_NS_PER_SEC) {
+        return overflow();
+    }
+    *ns = (int64_t)sec * CSK_NS_PER_SEC;
+    return 0;
+}
+
+int csk_timeout_from_object(PyObject *obj, int64_t *ns)
+{
+    if (obj == Py_None) {
+        *ns = CSK_TIMEOUT_NONE;
+        return 0;
+    }
+    if (seconds_to_ns(obj, ns) < 0) {
+        return -1;
+    }
+    if (*ns < 0) {
+        PyErr_SetString(PyExc_ValueError, "Timeout value out of range");
+        return -1;
+    }
+    return 0;
+}
+
+PyObject *csk_timeout_to_object(int64_t ns)
+{
+    if (ns < 0) {
+        Py_RETURN_NONE;
+    }
+    /* Whole seconds convert exactly; others as CPython's _PyTime_AsSecondsDouble does. */
+    if (ns % CSK_NS_PER_SEC == 0) {
+        return PyFloat_FromDouble((double)(ns / CSK_NS_PER_SEC));
+    }
+    return PyFloat_FromDouble((double)ns / 1e9);
+}
+
+int csk_sock_apply_timeout(csk_sock *s, int64_t timeout_ns)
+{
+    /* Like CPython, the new timeout stands even if switching the fd fails (say, it is closed). */
+    s->sock_timeout = timeout_ns;
+    int nonblocking = timeout_ns >= 0;
+    int fd = csk_sock_fd(s);
+    /* A closed socket still reports EBADF, as the built-in module's unconditional ioctl does. */
+    if (s->nonblocking == nonblocking && fd >= 0) {
+        return 0;
+    }
+    int err = csk_set_nonblocking(fd, nonblocking);
+    if (err < 0) {
+        s->nonblocking = -1;
+        return csk_raise_int(err);
+    }
+    s->nonblocking = nonblocking;
+    return 0;
+}
+
+CSK_DOC(sock_setblocking,
+        "setblocking(flag)\n\n"
+        "Set the socket to blocking (flag is true) or non-blocking (false).\n"
+        "setblocking(True) is equivalent to settimeout(None);\n"
+        "setblocking(False) is equivalent to settimeout(0.0).");
+
+PyObject *sock_setblocking(csk_sock *s, PyObject *arg)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    long block = PyObject_IsTrue(arg); /* 3.12 takes any object's truth */
+    if (block < 0) {
+        return NULL;
+    }
+#else
+    long block = PyLong_AsLong(arg); /* an int (3.9: anything with __int__, with a warning) */
+    if (block == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+#endif
+    if (csk_sock_apply_timeout(s, block ? CSK_TIMEOUT_NONE : 0) < 0) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+CSK_DOC(sock_getblocking,
+        "getblocking()\n\n"
+        "Return True if the socket is in blocking mode, False if it is in non-blocking\n"
+        "mode.  A socket with a timeout is non-blocking at the system level but waits up\n"
+        "to the timeout, so this returns True for it.");
+
+PyObject *sock_getblocking(csk_sock *s, PyObject *Py_UNUSED(ignored))
+{
+    return PyBool_FromLong(s->sock_timeout != 0);
+}
+
+CSK_DOC(sock_settimeout,
+        "settimeout(timeout)\n\n"
+        "Set a timeout on socket operations.  'timeout' can be a float or an int, giving\n"
+        "seconds, or None.  Setting a timeout of None disables the timeout feature and is\n"
+        "equivalent to setblocking(1).  Setting a timeout of zero is the same as\n"
+        "setblocking(0).");
+
+PyObject *sock_settimeout(csk_sock *s, PyObject *arg)
+{
+    int64_t ns;
+    if (csk_timeout_from_object(arg, &ns) < 0 || csk_sock_apply_timeout(s, ns) < 0) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+CSK_DOC(sock_gettimeout,
+        "gettimeout() -> timeout\n\n"
+        "Return the timeout in seconds (float) associated with socket operations.  A\n"
+        "timeout of None means that timeouts are disabled (the socket blocks).");
+
+PyObject *sock_gettimeout(csk_sock *s, PyObject *Py_UNUSED(ignored))
+{
+    return csk_timeout_to_object(s->sock_timeout);
+}
+
+static CSK_DOC(csk_mod_getdefaulttimeout,
+        "getdefaulttimeout() -> timeout\n\n"
+        "Return the default timeout in seconds (float) for new socket objects.  A value\n"
+        "of None means that new socket objects have no timeout.  When the socket module\n"
+        "is first imported, the default is None.");
+
+static PyObject *csk_mod_getdefaulttimeout(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    return csk_timeout_to_object(csk_state_of_module(module)->default_timeout);
+}
+
+static CSK_DOC(csk_mod_setdefaulttimeout,
+        "setdefaulttimeout(timeout)\n\n"
+        "Set the default timeout in seconds (float) for new socket objects.  A value of\n"
+        "None means that new socket objects have no timeout.  When the socket module is\n"
+        "first imported, the default is None.");
+
+static PyObject *csk_mod_setdefaulttimeout(PyObject *module, PyObject *arg)
+{
+    int64_t ns;
+    if (csk_timeout_from_object(arg, &ns) < 0) {
+        return NULL;
+    }
+    csk_state_of_module(module)->default_timeout = ns;
+    Py_RETURN_NONE;
+}
+
+PyMethodDef csk_timeout_functions[] = {
+    CSK_METHOD("getdefaulttimeout", csk_mod_getdefaulttimeout, METH_NOARGS),
+    CSK_METHOD("setdefaulttimeout", csk_mod_setdefaulttimeout, METH_O),
+    {NULL, NULL, 0, NULL},
+};
