@@ -13,6 +13,7 @@
 
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/udp.h> /* UDP_SEGMENT */
 #include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
@@ -126,6 +127,16 @@ static void setup_udp_pair(struct ctx *c)
     c->a = bench_bound(SOCK_DGRAM, &port_a);
     c->b = bench_bound(SOCK_DGRAM, &port_b);
     c->to = bench_loopback(port_b);
+}
+
+/* A sender and a UDP socket nobody reads, with the smallest receive buffer (the batch rows). */
+static void setup_udp_sink(struct ctx *c)
+{
+    setup_udp_pair(c);
+    int one = 1;
+    if (setsockopt(c->b, SOL_SOCKET, SO_RCVBUF, &one, sizeof one) < 0) {
+        bench_die("setsockopt(SO_RCVBUF)");
+    }
 }
 
 static void setup_epoll(struct ctx *c)
@@ -363,6 +374,62 @@ static void run_udp_loop(struct ctx *c, long loops)
     }
 }
 
+/* ---- batch datagram I/O: what csocket's sendmmsg and send_segments do, without Python ------- */
+
+#define BATCH 32
+#define SEGMENT 1200
+#define GSO_PAYLOAD 65507 /* an IPv4 datagram less the IP and UDP headers */
+
+static void send_batch(struct ctx *c, struct iovec *iov, unsigned n, void *control, size_t clen)
+{
+    struct mmsghdr m[BATCH];
+    memset(m, 0, sizeof m);
+    for (unsigned i = 0; i < n; i++) {
+        m[i].msg_hdr.msg_name = &c->to;
+        m[i].msg_hdr.msg_namelen = sizeof c->to;
+        m[i].msg_hdr.msg_iov = &iov[i];
+        m[i].msg_hdr.msg_iovlen = 1;
+        m[i].msg_hdr.msg_control = control;
+        m[i].msg_hdr.msg_controllen = clen;
+    }
+    if (sendmmsg(c->a, m, n, 0) != (int)n) {
+        bench_die("sendmmsg");
+    }
+}
+
+static void run_sendmmsg_32(struct ctx *c, long loops)
+{
+    struct iovec iov[BATCH];
+    for (int i = 0; i < BATCH; i++) {
+        iov[i] = (struct iovec){c->msg, MSG};
+    }
+    for (long i = 0; i < loops; i++) {
+        send_batch(c, iov, BATCH, NULL, 0);
+    }
+}
+
+/* 64 KiB in 1,200-byte segments with UDP GSO: as many whole segments as one message carries,
+ * then the rest, in one sendmmsg. */
+static void run_gso_64k(struct ctx *c, long loops)
+{
+    union {
+        struct cmsghdr align;
+        char bytes[CMSG_SPACE(sizeof(uint16_t))];
+    } control;
+    memset(&control, 0, sizeof control);
+    struct cmsghdr *h = &control.align;
+    h->cmsg_level = SOL_UDP;
+    h->cmsg_type = UDP_SEGMENT;
+    h->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+    uint16_t size = SEGMENT;
+    memcpy(CMSG_DATA(h), &size, sizeof size);
+    size_t per = GSO_PAYLOAD / SEGMENT * SEGMENT, total = 64 * 1024;
+    struct iovec iov[2] = {{c->buf, per}, {c->buf + per, total - per}};
+    for (long i = 0; i < loops; i++) {
+        send_batch(c, iov, 2, control.bytes, sizeof control.bytes);
+    }
+}
+
 /* ---- registry and timing --------------------------------------------------------------------- */
 
 struct workload {
@@ -384,6 +451,8 @@ static const struct workload workloads[] = {
     {"recv_4096", setup_tcp_pair, run_recv_4096},
     {"recvfrom_262144", setup_udp_pair, run_recvfrom_262144},
     {"recvfrom_4096", setup_udp_pair, run_recvfrom_4096},
+    {"udp_sendmmsg_32x64", setup_udp_sink, run_sendmmsg_32},
+    {"udp_gso_64k", setup_udp_sink, run_gso_64k},
     {"inet_pton_ntop", setup_none, run_inet},
     {"getaddrinfo_numeric", setup_none, run_getaddrinfo},
     {"socket_close", setup_none, run_socket_close},

@@ -16,8 +16,7 @@ from csocket import _autoinstall, _csocket
 
 HOOK = "csocket-autoinstall.pth"
 
-# csocket's additions beyond the built-in module, probed by name so that each appears here the day
-# it is built in.  Batch datagram I/O (sendmmsg, recvmmsg, UDP GSO/GRO) will be these methods.
+# csocket's additions beyond the built-in module, probed by name: batch datagram I/O (Linux).
 BATCH_METHODS = ("sendmmsg", "recvmmsg", "recvmmsg_into", "send_segments", "recv_segments")
 
 
@@ -54,6 +53,38 @@ def receive_buffer_bytes():
     return held[0] if held else 0
 
 
+def udp_offload():
+    """Whether this kernel does UDP GSO and GRO, tried on loopback: two 100-byte segments sent as
+    one GSO message to a socket with GRO on.  GSO: the receiver got 100-byte datagrams (a kernel
+    without it refuses the control message, or ignores it and sends one 200-byte datagram).  GRO:
+    the receiver accepted the option (and here the kernel reports the segment size).
+    Returns {"gso": bool, "gro": bool}, both False where the build has no batch I/O."""
+    found = {"gso": False, "gro": False}
+    if not hasattr(_csocket, "UDP_SEGMENT"):
+        return found
+    rx = _csocket.socket(_csocket.AF_INET, _csocket.SOCK_DGRAM)
+    tx = _csocket.socket(_csocket.AF_INET, _csocket.SOCK_DGRAM)
+    try:
+        rx.bind(("127.0.0.1", 0))
+        rx.settimeout(1.0)
+        try:
+            rx.setsockopt(_csocket.SOL_UDP, _csocket.UDP_GRO, 1)
+            found["gro"] = True
+        except OSError:
+            pass
+        segment = (100).to_bytes(2, sys.byteorder)
+        try:
+            tx.sendmsg([b"x" * 200], [(_csocket.SOL_UDP, _csocket.UDP_SEGMENT, segment)], 0,
+                       rx.getsockname())
+            found["gso"] = rx.recv_segments(65535)[0][0] == b"x" * 100
+        except OSError:
+            pass
+    finally:
+        rx.close()
+        tx.close()
+    return found
+
+
 def family_names(socket, numbers):
     names = []
     for number in numbers:
@@ -88,6 +119,7 @@ def collect():
             "address_families": family_names(socket, _csocket._families()),
             "receive_buffer_bytes": receive_buffer_bytes(),
             "batch_io": [m for m in BATCH_METHODS if hasattr(_csocket.socket, m)],
+            "udp_offload": udp_offload(),
         },
     }
 
@@ -105,6 +137,15 @@ def describe_variable(info):
     if info["process"]["hook"] is None:
         return "'1', but the start-up hook is not installed here, so it has no effect"
     return "'1', but csocket could not be installed at start-up (see the warning above)"
+
+
+def batch_text(build):
+    if not build["batch_io"]:
+        return "not in this build (no recvmmsg on this platform)"
+    offload = build["udp_offload"]
+    return "%s; UDP GSO %s, GRO %s (probed on loopback)" % (
+        ", ".join(build["batch_io"]), "yes" if offload["gso"] else "no (send_segments uses sendmmsg)",
+        "yes" if offload["gro"] else "no")
 
 
 def render(info):
@@ -125,7 +166,7 @@ def render(info):
         ("families", f"{len(families)}: " + " ".join(families)),
         ("recv buffer", f"{buffer // 1024} KiB per thread, taken on its first recv()/recvfrom(); "
                         "receives up to that size allocate nothing" if buffer else "none"),
-        ("batch I/O", ", ".join(build["batch_io"]) or "not in this build"),
+        ("batch I/O", batch_text(build)),
     ]
     width = max(len(label) for label, _ in rows)
     lines = [f"csocket {info['csocket']['version']}"]

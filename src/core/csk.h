@@ -333,6 +333,61 @@ int csk_bt_addr_parse(const char *text, bdaddr_t *out);
 void csk_bt_addr_text(const bdaddr_t *addr, char *out);
 #endif
 
+/* ---- batches of datagrams (mmsg.c) -------------------------------------------------------- */
+#ifdef CSK_HAVE_MMSG
+
+/* The most messages one sendmmsg/recvmmsg takes (the kernel's UIO_MAXIOV): longer batches are
+ * cut (sendmmsg sends them in several calls; recvmmsg returns at most this many). */
+#define CSK_BATCH_MAX 1024
+
+/* The argument of the batch attempts: `n` message headers, each with its own buffers and address
+ * (csk_mmsg_layout).  For recvmmsg, name_cap and control_cap are what each header's msg_namelen
+ * and msg_controllen are reset to before a try (the kernel shrinks them to what it wrote). */
+typedef struct {
+    struct mmsghdr *msgs;
+    unsigned n;
+    int flags;
+    socklen_t name_cap;
+    size_t control_cap;
+} csk_mmsg;
+
+/* Point message i at iov[i] (one buffer each) and, when names is not NULL, at names[i].  Sending,
+ * namelens[i] is that address's length (0: the message has none); receiving (namelens NULL),
+ * each address may take sizeof names[i]. */
+void csk_mmsg_layout(struct mmsghdr *msgs, struct iovec *iov, csk_sockaddr *names,
+                     const socklen_t *namelens, size_t n);
+
+/* sendmmsg: the messages sent (a short count is not an error), or -errno when none was. */
+ssize_t csk_sendmmsg_attempt(int fd, void *mmsg);
+
+/* recvmmsg with MSG_WAITFORONE and no kernel timeout: waits (if the fd blocks) for the first
+ * datagram only, then takes what is already queued.  The datagrams received, or -errno when none
+ * was; an error met after the first is kept by the kernel as the socket's pending error and
+ * reported by the next receive (recvmmsg(2)), so it is never lost. */
+ssize_t csk_recvmmsg_attempt(int fd, void *mmsg);
+
+/* Cut len bytes at data into consecutive pieces of `piece` bytes (the last may be shorter), one
+ * iovec each, at most `cap` of them.  Returns how many were made; *used gets the bytes they cover. */
+size_t csk_cut(struct iovec *iov, size_t cap, const void *data, size_t len, size_t piece,
+               size_t *used);
+
+/* UDP GSO: the largest payload one message may carry (an IPv4 datagram's 65535 bytes less the
+ * IP and UDP headers; IPv6 allows 20 bytes more), so a message has at most this many bytes of
+ * segments.  The kernel's limit on segments per message is learnt by send_segments, not assumed. */
+#define CSK_GSO_MAX_PAYLOAD ((size_t)65507)
+
+/* The control buffer of one UDP GSO send (SOL_UDP / UDP_SEGMENT, the segment size as the kernel's
+ * 16-bit value): its length, or -EMSGSIZE when cap is too small, -EINVAL for a segment size that
+ * does not fit in 16 bits. */
+#define CSK_GSO_CONTROL_SPACE ((size_t)CMSG_SPACE(sizeof(uint16_t)))
+ssize_t csk_gso_control(void *buf, size_t cap, size_t segment);
+
+/* The segment size a UDP GRO receive reports (SOL_UDP / UDP_GRO) in a received control buffer;
+ * 0 when there is none (the datagram was not coalesced). */
+size_t csk_gro_segment(const void *control, size_t controllen);
+
+#endif /* CSK_HAVE_MMSG */
+
 /* ---- resolver (resolve.c) ---------------------------------------------------------------- */
 
 /* The resolver reports getaddrinfo's own codes (EAI_*), not errno: it returns 0 or an EAI code,

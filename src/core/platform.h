@@ -216,4 +216,20 @@
 #endif
 #endif
 
+/* ---- batch datagram I/O (mmsg.c, the binding's batch.c) ---------------------------------- */
+/* sendmmsg/recvmmsg with MSG_WAITFORONE (Linux 2.6.33 / 3.0); where absent, the batch methods are
+ * not built, as sendmsg_afalg is not built without AF_ALG.  UDP GSO and GRO (Linux 4.18 / 5.0) are
+ * named by glibc's <netinet/udp.h> from 2.28; older headers get the kernel ABI's values, and the
+ * kernel of the day decides at run time (send_segments falls back to sendmmsg). */
+#if defined(__linux__) && defined(MSG_WAITFORONE)
+#define CSK_HAVE_MMSG 1
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+#ifndef UDP_GRO
+#define UDP_GRO 104
+#endif
+#define CSK_HAVE_UDP_GSO 1
+#endif
+
 #endif /* CSK_PLATFORM_H */

@@ -115,6 +115,12 @@ void csk_sock_leave(csk_sock *s);
 Py_ssize_t csk_sock_call(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
                          csk_deadline *dl);
 
+/* csk_sock_call() that hands the operation's error (-errno or CSK_ETIMEOUT) back in *err instead
+ * of raising it, for a caller that may recover (send_segments without GSO).  Returns -1 either
+ * way; an exception is set only when a signal handler raised (then *err is 0). */
+Py_ssize_t csk_sock_call_err(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
+                             csk_deadline *dl, int *err);
+
 /* csk_sock_call() for a data transfer (recv/send family): tries once without releasing the GIL
  * where that cannot block or change the result, then as csk_sock_call().  `short_ok`: the caller
  * accepts a result shorter than a blocking call would give (receives, sendall, datagrams). */
@@ -217,6 +223,15 @@ CSK_DECL(sock_recvmsg)(csk_sock *, PyObject *const *, Py_ssize_t);
 CSK_DECL(sock_recvmsg_into)(csk_sock *, PyObject *const *, Py_ssize_t);
 #ifdef CSK_HAVE_AF_ALG
 CSK_DECL(sock_sendmsg_afalg)(csk_sock *, PyObject *const *, Py_ssize_t, PyObject *);
+#endif
+
+/* batch datagram I/O (batch.c; csocket's own, not in the built-in module) */
+#ifdef CSK_HAVE_MMSG
+CSK_DECL(sock_sendmmsg)(csk_sock *, PyObject *const *, Py_ssize_t);
+CSK_DECL(sock_recvmmsg)(csk_sock *, PyObject *const *, Py_ssize_t);
+CSK_DECL(sock_recvmmsg_into)(csk_sock *, PyObject *const *, Py_ssize_t);
+CSK_DECL(sock_send_segments)(csk_sock *, PyObject *const *, Py_ssize_t, PyObject *);
+CSK_DECL(sock_recv_segments)(csk_sock *, PyObject *const *, Py_ssize_t);
 #endif
 
 /* options (options.c) */

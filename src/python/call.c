@@ -35,8 +35,9 @@ void csk_sock_leave(csk_sock *s)
     Py_END_ALLOW_THREADS
 }
 
+/* `err` NULL: raise the error; otherwise store it there and return -1 with no exception. */
 static Py_ssize_t run(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
-                      csk_deadline *dl, int wait_first)
+                      csk_deadline *dl, int wait_first, int *err)
 {
     for (;;) {
         ssize_t n;
@@ -54,6 +55,10 @@ static Py_ssize_t run(csk_sock *s, short events, csk_attempt_fn attempt, void *o
             continue;
         }
         if (n != -EINTR) {
+            if (err != NULL) {
+                *err = (int)n;
+                return -1;
+            }
             csk_raise((int)n);
             return -1;
         }
@@ -67,7 +72,14 @@ static Py_ssize_t run(csk_sock *s, short events, csk_attempt_fn attempt, void *o
 Py_ssize_t csk_sock_call(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
                          csk_deadline *dl)
 {
-    return run(s, events, attempt, op, dl, 0);
+    return run(s, events, attempt, op, dl, 0, NULL);
+}
+
+Py_ssize_t csk_sock_call_err(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
+                             csk_deadline *dl, int *err)
+{
+    *err = 0;
+    return run(s, events, attempt, op, dl, 0, err);
 }
 
 /* May this transfer try once with the GIL held?  Only as a call that cannot block (MSG_DONTWAIT,
@@ -87,7 +99,7 @@ Py_ssize_t csk_sock_xfer(csk_sock *s, short events, csk_attempt_fn attempt, csk_
                          csk_deadline *dl, int short_ok)
 {
     if (!may_try_holding_gil(s, x, short_ok)) {
-        return run(s, events, attempt, x, dl, 0);
+        return run(s, events, attempt, x, dl, 0, NULL);
     }
     /* Releasing and taking back the GIL costs more than moving a small message, and most
      * transfers find their data (or buffer space) ready. */
@@ -107,5 +119,5 @@ Py_ssize_t csk_sock_xfer(csk_sock *s, short events, csk_attempt_fn attempt, csk_
         return -1;
     }
     /* Not ready: timeout mode waits for readiness first; blocking mode makes the blocking call. */
-    return run(s, events, attempt, x, dl, dl->timeout_ns > 0 && n != -EINTR);
+    return run(s, events, attempt, x, dl, dl->timeout_ns > 0 && n != -EINTR, NULL);
 }

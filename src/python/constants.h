@@ -1230,3 +1230,16 @@ CSK_CONST(IOCTL_VM_SOCKETS_GET_LOCAL_CID)
 #if defined(RDS_CMSG_RXPATH_LATENCY) && PY_VERSION_HEX >= 0x030E0000
 CSK_CONST(RDS_CMSG_RXPATH_LATENCY)
 #endif
+
+/* ---- csocket extras: not in any built-in _socket (batch datagram I/O, batch.c) ----
+ * tests/check_api.py lists them as additions; Lib/socket.py exports them like the others
+ * (MSG_WAITFORONE joins socket.MsgFlag). */
+#if defined(MSG_WAITFORONE) && defined(CSK_HAVE_MMSG)
+CSK_CONST(MSG_WAITFORONE)
+#endif
+#if defined(UDP_SEGMENT) && defined(CSK_HAVE_UDP_GSO)
+CSK_CONST(UDP_SEGMENT)
+#endif
+#if defined(UDP_GRO) && defined(CSK_HAVE_UDP_GSO)
+CSK_CONST(UDP_GRO)
+#endif

@@ -51,6 +51,7 @@ static int init_sock(csk_sock *s, int fd, int family, int type, int proto, int n
     s->sock_type = type & ~CSK_SOCK_TYPE_FLAGS;
     s->sock_proto = proto;
     s->nonblocking = nonblocking;
+    s->gso_segs = s->gso_refused = 0; /* what send_segments learnt was about another fd */
     /* socket(type=SOCK_STREAM | SOCK_NONBLOCK) asks for a non-blocking socket. */
     if (type & CSK_SOCK_NONBLOCK_FLAG) {
         s->sock_timeout = 0;
@@ -368,6 +369,13 @@ static PyMethodDef sock_methods[] = {
     CSK_METHOD("sendmsg_afalg", sock_sendmsg_afalg, METH_FASTCALL | METH_KEYWORDS),
 #endif
     CSK_METHOD("sendto", sock_sendto, METH_FASTCALL),
+#ifdef CSK_HAVE_MMSG
+    CSK_METHOD("sendmmsg", sock_sendmmsg, METH_FASTCALL),
+    CSK_METHOD("recvmmsg", sock_recvmmsg, METH_FASTCALL),
+    CSK_METHOD("recvmmsg_into", sock_recvmmsg_into, METH_FASTCALL),
+    CSK_METHOD("send_segments", sock_send_segments, METH_FASTCALL | METH_KEYWORDS),
+    CSK_METHOD("recv_segments", sock_recv_segments, METH_FASTCALL),
+#endif
     CSK_METHOD("setblocking", sock_setblocking, METH_O),
     CSK_METHOD("setsockopt", sock_setsockopt, METH_FASTCALL),
     CSK_METHOD("settimeout", sock_settimeout, METH_O),

@@ -34,6 +34,9 @@ typedef struct {
     int nonblocking;                 /* O_NONBLOCK as csocket last set it; -1 unknown */
     int inflight;                    /* calls using sock_fd with the GIL released (call.c) */
     int close_fd;                    /* what close() left for the last of them to close; or -1 */
+    int gso_segs;                    /* send_segments: UDP GSO segments per message known to
+                                      * work; 0 untried, -1 GSO unusable here (batch.c) */
+    int gso_refused;                 /* the fewest segments per message the kernel refused; 0 none */
 } csk_sock;
 
 /* What _ssl reads, at the offsets it was compiled with: on 64-bit default (GIL) builds, 16 and 40. */

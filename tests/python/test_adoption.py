@@ -250,7 +250,9 @@ def test_info_json_in_an_installed_environment(installed):
     build = off["build"]
     assert {"AF_INET", "AF_INET6", "AF_UNIX"} <= set(build["address_families"])
     assert build["receive_buffer_bytes"] == 256 * 1024
-    assert build["batch_io"] == []
+    assert build["batch_io"] == ["sendmmsg", "recvmmsg", "recvmmsg_into", "send_segments",
+                                 "recv_segments"]
+    assert set(build["udp_offload"]) == {"gso", "gro"}
 
 
 def test_info_text_says_what_runs_here(installed):
@@ -259,7 +261,8 @@ def test_info_text_says_what_runs_here(installed):
     rows = dict(re.match(r"  (\S.*?)\s{2,}(.*)", line).groups() for line in text.splitlines()[1:])
     assert rows["_socket here"].startswith("csocket (")
     assert rows["CSOCKET"] == "'1': csocket installed at start-up"
-    assert rows["batch I/O"] == "not in this build"
+    assert rows["batch I/O"].startswith("sendmmsg, recvmmsg, recvmmsg_into, send_segments, "
+                                        "recv_segments; UDP GSO ")
     assert rows["recv buffer"].startswith("256 KiB per thread")
     text = installed.py("-m", "csocket", "info", CSOCKET="on", check=False).stdout
     assert "'on': not understood, so off" in text

@@ -32,7 +32,8 @@ from report import report_line
 from csocket import _csocket as C
 
 EXAMPLES = int(os.environ.get("CSOCKET_BADINPUT_EXAMPLES", "30"))
-COUNTS = {"examples": 0, "both_raised": 0, "both_returned": 0, "tried_first": 0, "accepted": 0}
+COUNTS = {"examples": 0, "both_raised": 0, "both_returned": 0, "tried_first": 0, "accepted": 0,
+          "csocket_only": 0}
 
 # ---- the second net: an audit hook that stops unsafe resolver calls -----------------------------
 
@@ -128,7 +129,8 @@ def full(*arg_strategies):
 
 class Entry:
     def __init__(self, name, specific=None, kwnames=(), fixtures=None, compare=True,
-                 sanitize=None, fd_result=False, adjust=None, accept=None, skip=None):
+                 sanitize=None, fd_result=False, adjust=None, accept=None, skip=None,
+                 csocket_only=False):
         self.name = name
         self.method = fixtures is not None
         self.fixtures = fixtures
@@ -140,6 +142,10 @@ class Entry:
         self.adjust = adjust  # (result, args, kwargs) -> what of the result to compare
         self.accept = accept  # (args, kwargs, got_b, got_c) -> a known, deliberate difference
         self.skip = skip
+        # csocket's own (batch I/O): no built-in twin to compare with, so only the invariants
+        # (exceptions only, never SystemError, no leak, no hang); tests/python/test_batch.py
+        # compares their bad input with the built-in recvfrom/sendto.
+        self.csocket_only = csocket_only
 
     def strategy(self):
         generic = V.generic_call(self.kwnames)
@@ -225,6 +231,15 @@ def fd_beyond_int(i, name):
     return accept
 
 
+def send_safe_deep(args, kwargs, fixture, sink):
+    """address_safe("send") for positional and keyword arguments, at any depth (sendmmsg's
+    (data, address) items, send_segments' address=)."""
+    if fixture in UNIX_FIXTURES:
+        return args, kwargs
+    fix = lambda v: V.fix_ports_deep(V.fix_hosts_deep(v, "send"), sink)  # noqa: E731
+    return fix(args), {k: fix(v) for k, v in kwargs.items()}
+
+
 def sockopt_safe(args, kwargs, fixture, sink):
     return V.fix_sockopt(args, kwargs)
 
@@ -273,6 +288,8 @@ buffer_lists = st.one_of(st.lists(V.buffers, max_size=3), st.lists(data, max_siz
 ip_texts = st.one_of(V.numeric_hosts, V.text, V.binary, V.odd)
 packed = st.one_of(st.binary(max_size=20), V.buffers, V.text, V.odd)
 
+mmsg_items = st.one_of(st.lists(st.one_of(data, st.tuples(data, addresses), st.tuples(data),
+                                          V.anything), max_size=4), V.anything)
 NO_ARGS = st.just(((), {}))
 M = FIXTURES  # methods run on every kind of socket
 
@@ -353,6 +370,15 @@ TABLE = [
                                                            "flags"), fixtures=M),
     Entry("sendto", st.one_of(full(data, addresses), full(data, msg_flags, addresses)),
           fixtures=M, sanitize=address_safe("send")),
+    # csocket's own: batch datagram I/O
+    Entry("sendmmsg", call(mmsg_items, msg_flags), fixtures=M, sanitize=send_safe_deep,
+          csocket_only=True),
+    Entry("recvmmsg", call(sizes, sizes, msg_flags), fixtures=M, csocket_only=True),
+    Entry("recvmmsg_into", call(buffer_lists, msg_flags), fixtures=M, csocket_only=True),
+    Entry("send_segments", call(data, sizes, addresses), kwnames=("data", "segment_size",
+                                                                  "address"),
+          fixtures=M, sanitize=send_safe_deep, csocket_only=True),
+    Entry("recv_segments", call(sizes, msg_flags), fixtures=M, csocket_only=True),
     Entry("setblocking", full(st.one_of(V.odd, ints, V.floats, V.text)), fixtures=M),
     Entry("setsockopt", st.one_of(full(levels, options, st.one_of(ints, data)),
                                   full(levels, options, st.none(), ints)),
@@ -375,11 +401,13 @@ def test_table_covers_every_callable():
     # csocket's own (_race: bad input in test_eyeballs.py)
     module_callables = _public(C) - {"_scratch_held", "_families", "_race"}
     socket_methods = _public(C.socket)
+    own_methods = {e.name for e in TABLE if e.csocket_only}  # batch I/O: csocket's own
     assert module_callables - functions == set()
     assert socket_methods - methods == set()
     assert functions - module_callables == set()
     assert methods - socket_methods == set()
-    assert _public(B) == module_callables and _public(B.socket) == socket_methods
+    assert _public(B) == module_callables and _public(B.socket) == socket_methods - own_methods
+    assert not own_methods & _public(B.socket)
 
 
 def test_csocket_only_extra_rejects_bad_arity():
@@ -516,7 +544,7 @@ def check(entry, args, kwargs, fixture, timeout, sink_port):
     before = open_fds()
     GUARD["active"] = True
     try:
-        got_b = run_one(B, entry, args, kwargs, fixture, timeout)
+        got_b = None if entry.csocket_only else run_one(B, entry, args, kwargs, fixture, timeout)
         got_c = run_one(C, entry, args, kwargs, fixture, timeout)
     finally:
         GUARD["active"] = False
@@ -525,7 +553,10 @@ def check(entry, args, kwargs, fixture, timeout, sink_port):
     where = "%r(*%r, **%r) on %s (timeout %r)" % (entry, args, kwargs, fixture, timeout)
     assert not leaked, "descriptors left open by %s: %s" % (where, leaked)
     for got in (got_b, got_c):
-        assert got[0] == "return" or got[1] is not SystemError, (where, got)
+        assert got is None or got[0] == "return" or got[1] is not SystemError, (where, got)
+    if entry.csocket_only:
+        COUNTS["csocket_only"] += 1
+        return
     if entry.accept is not None and entry.accept(args, kwargs, got_b, got_c):
         COUNTS["accepted"] += 1
         return
@@ -554,7 +585,8 @@ def report_counts(request):
                     "bad input: %(examples)d generated calls on both modules (%(both_raised)d "
                     "raised alike, %(both_returned)d returned alike, %(tried_first)d failed at "
                     "once where the built-in module timed out, %(accepted)d fds beyond a C int "
-                    "refused where the built-in module truncates them)" % COUNTS)
+                    "refused where the built-in module truncates them, %(csocket_only)d of "
+                    "csocket's own batch methods)" % COUNTS)
 
 
 _RUNNERS = {}  # id(entry) -> its hypothesis test, made once (see _runner)
