@@ -228,7 +228,8 @@ static Py_ssize_t recv_batch(csk_sock *s, batch *b, size_t n, int flags)
     csk_mmsg_layout(b->msgs, b->iov, b->names, NULL, n);
     csk_mmsg m = {b->msgs, (unsigned)n, flags, (socklen_t)sizeof(csk_sockaddr), 0};
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
-    return csk_sock_call(s, POLLIN, csk_recvmmsg_attempt, &m, &dl);
+    /* Datagrams are usually queued already: the first try keeps the GIL, as recv()'s does. */
+    return csk_sock_try_first(s, POLLIN, csk_recvmmsg_attempt, &m, &m.flags, &dl, 1);
 }
 
 /* The address of received message i, never read past what was handed to the kernel. */

@@ -127,6 +127,11 @@ Py_ssize_t csk_sock_call_err(csk_sock *s, short events, csk_attempt_fn attempt, 
 Py_ssize_t csk_sock_xfer(csk_sock *s, short events, csk_attempt_fn attempt, csk_xfer *x,
                          csk_deadline *dl, int short_ok);
 
+/* csk_sock_xfer() for an operation of another shape: `flags` points at its send/recv flags, to
+ * which the first try adds MSG_DONTWAIT (batch I/O). */
+Py_ssize_t csk_sock_try_first(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
+                              int *flags, csk_deadline *dl, int short_ok);
+
 /* ---- timeouts (timeout.c) ---------------------------------------------------------------- */
 
 /* No timeout (blocking): CPython stores -1 s, and any negative value means the same. */

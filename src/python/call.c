@@ -87,26 +87,26 @@ Py_ssize_t csk_sock_call_err(csk_sock *s, short events, csk_attempt_fn attempt, 
  * non-blocking and timeout modes (the fd is non-blocking there anyway), and in blocking mode when
  * the caller accepts a short result (`short_ok`: receives, sendall, datagram sends), but never
  * with MSG_WAITALL.  A blocking send() on a stream must not come back short. */
-static int may_try_holding_gil(const csk_sock *s, const csk_xfer *x, int short_ok)
+static int may_try_holding_gil(const csk_sock *s, int flags, int short_ok)
 {
     if (s->sock_timeout >= 0) {
         return 1;
     }
-    return short_ok && !(x->flags & MSG_WAITALL);
+    return short_ok && !(flags & MSG_WAITALL);
 }
 
-Py_ssize_t csk_sock_xfer(csk_sock *s, short events, csk_attempt_fn attempt, csk_xfer *x,
-                         csk_deadline *dl, int short_ok)
+Py_ssize_t csk_sock_try_first(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
+                              int *flags, csk_deadline *dl, int short_ok)
 {
-    if (!may_try_holding_gil(s, x, short_ok)) {
-        return run(s, events, attempt, x, dl, 0, NULL);
+    if (!may_try_holding_gil(s, *flags, short_ok)) {
+        return run(s, events, attempt, op, dl, 0, NULL);
     }
     /* Releasing and taking back the GIL costs more than moving a small message, and most
      * transfers find their data (or buffer space) ready. */
-    int flags = x->flags;
-    x->flags = flags | MSG_DONTWAIT;
-    ssize_t n = attempt(csk_sock_fd(s), x);
-    x->flags = flags;
+    int asked = *flags;
+    *flags = asked | MSG_DONTWAIT;
+    ssize_t n = attempt(csk_sock_fd(s), op);
+    *flags = asked;
     if (n >= 0) {
         return n;
     }
@@ -119,5 +119,11 @@ Py_ssize_t csk_sock_xfer(csk_sock *s, short events, csk_attempt_fn attempt, csk_
         return -1;
     }
     /* Not ready: timeout mode waits for readiness first; blocking mode makes the blocking call. */
-    return run(s, events, attempt, x, dl, dl->timeout_ns > 0 && n != -EINTR, NULL);
+    return run(s, events, attempt, op, dl, dl->timeout_ns > 0 && n != -EINTR, NULL);
+}
+
+Py_ssize_t csk_sock_xfer(csk_sock *s, short events, csk_attempt_fn attempt, csk_xfer *x,
+                         csk_deadline *dl, int short_ok)
+{
+    return csk_sock_try_first(s, events, attempt, x, &x->flags, dl, short_ok);
 }
