@@ -99,7 +99,13 @@ int csk_connect(const int *fd, const struct sockaddr *addr, socklen_t addrlen, c
 
 /* What an attempt is doing.  The caller marks an attempt DONE once it has taken its error and
  * closed its socket; the race leaves DONE attempts alone. */
-enum { CSK_ATTEMPT_IDLE, CSK_ATTEMPT_PENDING, CSK_ATTEMPT_FAILED, CSK_ATTEMPT_WON, CSK_ATTEMPT_DONE };
+enum {
+    CSK_ATTEMPT_IDLE,
+    CSK_ATTEMPT_PENDING,
+    CSK_ATTEMPT_FAILED,
+    CSK_ATTEMPT_WON,
+    CSK_ATTEMPT_DONE
+};
 
 typedef struct {
     const int *fd; /* the descriptor cell (read as by csk_io); NULL until started */
@@ -216,7 +222,8 @@ ssize_t csk_recvmsg_attempt(int fd, void *msg);
 #ifdef CSK_HAVE_AF_ALG
 /* The control buffer of an AF_ALG operation: ALG_SET_OP, then ALG_SET_IV when iv != NULL, then
  * ALG_SET_AEAD_ASSOCLEN when assoclen >= 0.  csk_afalg_control_size() gives the bytes needed (or
- * -EMSGSIZE for an IV too long to describe); csk_afalg_control() fills buf and returns its length. */
+ * -EMSGSIZE for an IV too long to describe); csk_afalg_control() fills buf and returns its length.
+ */
 ssize_t csk_afalg_control_size(const void *iv, size_t ivlen, int assoclen);
 ssize_t csk_afalg_control(void *buf, size_t cap, unsigned op, const void *iv, size_t ivlen,
                           int assoclen);
@@ -224,16 +231,16 @@ ssize_t csk_afalg_control(void *buf, size_t cap, unsigned op, const void *iv, si
 
 /* ---- descriptors (sockfd.c) -------------------------------------------------------------- */
 
-int csk_socket(int family, int type, int proto);             /* new fd, close-on-exec */
+int csk_socket(int family, int type, int proto);                 /* new fd, close-on-exec */
 int csk_socketpair(int family, int type, int proto, int fds[2]); /* both close-on-exec */
-int csk_dup(int fd);                                         /* new fd, close-on-exec */
-int csk_close(int fd);                                       /* never retried */
+int csk_dup(int fd);                                             /* new fd, close-on-exec */
+int csk_close(int fd);                                           /* never retried */
 int csk_set_nonblocking(int fd, int nonblocking);
-int csk_is_nonblocking(int fd);                              /* 1, 0 or -errno */
+int csk_is_nonblocking(int fd); /* 1, 0 or -errno */
 int csk_getsockopt_int(int fd, int level, int name, int *value);
 int csk_setsockopt(int fd, int level, int name, const void *value, socklen_t len);
 int csk_getsockopt(int fd, int level, int name, void *value, socklen_t *len);
-int csk_sock_family(int fd);                                 /* family or -errno */
+int csk_sock_family(int fd); /* family or -errno */
 int csk_bind(int fd, const struct sockaddr *addr, socklen_t len);
 int csk_listen(int fd, int backlog);
 int csk_shutdown(int fd, int how);
@@ -367,7 +374,8 @@ ssize_t csk_sendmmsg_attempt(int fd, void *mmsg);
 ssize_t csk_recvmmsg_attempt(int fd, void *mmsg);
 
 /* Cut len bytes at data into consecutive pieces of `piece` bytes (the last may be shorter), one
- * iovec each, at most `cap` of them.  Returns how many were made; *used gets the bytes they cover. */
+ * iovec each, at most `cap` of them.  Returns how many were made; *used gets the bytes they cover.
+ */
 size_t csk_cut(struct iovec *iov, size_t cap, const void *data, size_t len, size_t piece,
                size_t *used);
 
@@ -412,8 +420,8 @@ int csk_numeric_sockaddr(const char *host, const char *service, csk_sockaddr *ad
 /* getnameinfo() into host[CSK_NI_MAXHOST] and serv[CSK_NI_MAXSERV].  0 or an EAI code. */
 #define CSK_NI_MAXHOST 1025
 #define CSK_NI_MAXSERV 32
-int csk_getnameinfo(const csk_sockaddr *addr, socklen_t addrlen, int flags, char *host,
-                    char *serv, int *sys_errno);
+int csk_getnameinfo(const csk_sockaddr *addr, socklen_t addrlen, int flags, char *host, char *serv,
+                    int *sys_errno);
 
 /* The host, service and protocol databases.  Their reentrant forms write the answer into memory
  * the caller provides; this holds it, grows when an answer does not fit, and is released with
@@ -444,7 +452,8 @@ int csk_getprotobyname(const char *name, int *proto);
  * -ENAMETOOLONG when it does not fit. */
 int csk_getservbyport(int port, const char *proto, char *name, size_t cap);
 
-/* The host name, NUL-terminated in name[cap] (truncated if longer), and setting it.  0 or -errno. */
+/* The host name, NUL-terminated in name[cap] (truncated if longer), and setting it.  0 or -errno.
+ */
 int csk_gethostname(char *name, size_t cap);
 int csk_sethostname(const void *name, size_t len);
 

@@ -143,10 +143,11 @@ static int parse_ip(csk_sock *s, PyObject *obj, csk_sockaddr *addr, int family, 
     }
     Py_ssize_t n = PyTuple_GET_SIZE(obj);
     if (family == AF_INET ? n != 2 : (n < 2 || n > 4)) {
-        PyErr_SetString(PyExc_TypeError,
-                        family == AF_INET
-                            ? "AF_INET address must be a pair (host, port)"
-                            : "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])");
+        PyErr_SetString(
+            PyExc_TypeError,
+            family == AF_INET
+                ? "AF_INET address must be a pair (host, port)"
+                : "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])");
         return -1;
     }
     PyObject *keep;
@@ -237,8 +238,8 @@ static PyObject *build_inet6(const csk_sockaddr *addr, socklen_t len, int fd, in
     if (host == NULL) {
         return NULL;
     }
-    return Py_BuildValue("(NiII)", host, ntohs(addr->in6.sin6_port),
-                         ntohl(addr->in6.sin6_flowinfo), addr->in6.sin6_scope_id);
+    return Py_BuildValue("(NiII)", host, ntohs(addr->in6.sin6_port), ntohl(addr->in6.sin6_flowinfo),
+                         addr->in6.sin6_scope_id);
 }
 
 /* ---- AF_UNIX ----------------------------------------------------------------------------- */
@@ -312,9 +313,10 @@ static const csk_family *find_family(int family)
 /* Family numbers fit in sa_family_t; every one the tables know lies well below this bound. */
 #define CSK_FAMILY_PROBE_LIMIT 256
 
-static CSK_DOC(csk_mod_families,
-        "_families() -> tuple of int\n\n"
-        "The address families whose addresses this build parses and returns (csocket only).");
+static CSK_DOC(
+    csk_mod_families,
+    "_families() -> tuple of int\n\n"
+    "The address families whose addresses this build parses and returns (csocket only).");
 
 static PyObject *csk_mod_families(PyObject *module, PyObject *Py_UNUSED(ignored))
 {

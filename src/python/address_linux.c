@@ -15,8 +15,8 @@ static int need_tuple(PyObject *obj, const char *caller, const char *family)
         return 0;
     }
     if (caller != NULL) {
-        PyErr_Format(PyExc_TypeError, "%s(): %s address must be tuple, not %.500s", caller,
-                     family, Py_TYPE(obj)->tp_name);
+        PyErr_Format(PyExc_TypeError, "%s(): %s address must be tuple, not %.500s", caller, family,
+                     Py_TYPE(obj)->tp_name);
     }
     else {
         PyErr_Format(PyExc_TypeError, "getsockaddrarg: %s address must be tuple, not %.500s",
@@ -28,14 +28,15 @@ static int need_tuple(PyObject *obj, const char *caller, const char *family)
 /* ---- AF_PACKET: (ifname, proto[, pkttype[, hatype[, addr]]]) ------------------------------- */
 #ifdef CSK_HAVE_AF_PACKET
 
-static int packet_fields(csk_sock *s, const char *ifname, int proto, Py_buffer *haddr,
-                         int *ifindex, const char *caller)
+static int packet_fields(csk_sock *s, const char *ifname, int proto, Py_buffer *haddr, int *ifindex,
+                         const char *caller)
 {
     *ifindex = csk_if_index(csk_sock_fd(s), ifname);
     if (*ifindex < 0) {
         return csk_raise_int(*ifindex);
     }
-    if (haddr->buf != NULL && haddr->len > (Py_ssize_t)sizeof(((struct sockaddr_ll *)0)->sll_addr)) {
+    if (haddr->buf != NULL &&
+        haddr->len > (Py_ssize_t)sizeof(((struct sockaddr_ll *)0)->sll_addr)) {
         PyErr_SetString(PyExc_ValueError, "Hardware address must be 8 bytes or less");
         return -1;
     }
@@ -163,7 +164,9 @@ static int can_tuple(csk_sock *s, PyObject *obj, PyObject **name, struct sockadd
             return -1;
         }
         return PyArg_ParseTuple(obj, "O&;AF_CAN address must be a tuple (interface, )",
-                                PyUnicode_FSConverter, name) ? 0 : -1;
+                                PyUnicode_FSConverter, name)
+                   ? 0
+                   : -1;
 #ifdef CSK_HAVE_CAN_ISOTP
     case CAN_ISOTP: {
         unsigned long rx, tx;
@@ -180,8 +183,7 @@ static int can_tuple(csk_sock *s, PyObject *obj, PyObject **name, struct sockadd
         unsigned long long j_name;
         unsigned pgn;
         unsigned char j_addr;
-        if (!PyArg_ParseTuple(obj, "O&KIB", PyUnicode_FSConverter, name, &j_name, &pgn,
-                              &j_addr)) {
+        if (!PyArg_ParseTuple(obj, "O&KIB", PyUnicode_FSConverter, name, &j_name, &pgn, &j_addr)) {
             return -1;
         }
         can->can_addr.j1939.name = (uint64_t)j_name;
@@ -287,9 +289,9 @@ static PyObject *build_alg(const csk_sockaddr *addr, socklen_t len, int fd, int 
     csk_addr_copy(&alg, sizeof alg, addr, len);
     csk_alg_names(addr, len, &type_len, &name_len);
     PyObject *type = PyUnicode_FromStringAndSize((const char *)alg.salg_type, (Py_ssize_t)type_len);
-    PyObject *name = type ? PyUnicode_FromStringAndSize((const char *)alg.salg_name,
-                                                        (Py_ssize_t)name_len)
-                          : NULL;
+    PyObject *name =
+        type ? PyUnicode_FromStringAndSize((const char *)alg.salg_name, (Py_ssize_t)name_len)
+             : NULL;
     if (name == NULL) {
         Py_XDECREF(type);
         return NULL;
@@ -368,7 +370,8 @@ static int parse_tipc(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t 
     (void)s;
     unsigned v[5] = {0, 0, 0, 0, TIPC_CLUSTER_SCOPE};
     if (need_tuple(obj, caller, "AF_TIPC") < 0 ||
-        !PyArg_ParseTuple(obj, "IIII|I;AF_TIPC address must be a tuple "
+        !PyArg_ParseTuple(obj,
+                          "IIII|I;AF_TIPC address must be a tuple "
                           "(addr_type, v1, v2, v3[, scope])",
                           &v[0], &v[1], &v[2], &v[3], &v[4])) {
         return -1;

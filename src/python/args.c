@@ -39,7 +39,8 @@ int csk_args_kw(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyOb
 {
     if (nargs > nnames) {
         PyErr_Format(PyExc_TypeError, "%s() takes at most %zd argument%s (%zd given)", fname,
-                     nnames, nnames == 1 ? "" : "s", nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0));
+                     nnames, nnames == 1 ? "" : "s",
+                     nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0));
         return 0;
     }
     for (Py_ssize_t i = 0; i < nnames; i++) {
@@ -158,8 +159,9 @@ int csk_get_buffer(PyObject *obj, Py_buffer *view, const char *fname, int writab
     if (writable) {
         /* As the "w*" format reports it. */
         PyErr_Clear();
-        PyErr_Format(PyExc_TypeError, "%s() argument 1 must be read-write bytes-like object, not %.50s",
-                     fname, Py_TYPE(obj)->tp_name);
+        PyErr_Format(PyExc_TypeError,
+                     "%s() argument 1 must be read-write bytes-like object, not %.50s", fname,
+                     Py_TYPE(obj)->tp_name);
     }
     return -1;
 }

@@ -76,10 +76,10 @@ int csk_nargs(const char *fname, Py_ssize_t nargs, Py_ssize_t min, Py_ssize_t ma
 int csk_args_kw(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
                 const char *const *names, Py_ssize_t nnames, Py_ssize_t required, PyObject **out);
 
-int csk_to_long(PyObject *obj, long *out);          /* like the "l" format */
-int csk_to_int(PyObject *obj, int *out);            /* like the "i" format */
+int csk_to_long(PyObject *obj, long *out);                        /* like the "l" format */
+int csk_to_int(PyObject *obj, int *out);                          /* like the "i" format */
 int csk_to_int_or(PyObject *obj, int *out, const char *overflow); /* int; own range message */
-int csk_to_ssize(PyObject *obj, Py_ssize_t *out);   /* like the "n" format */
+int csk_to_ssize(PyObject *obj, Py_ssize_t *out);                 /* like the "n" format */
 int csk_to_uint_mask(PyObject *obj, unsigned *out); /* like the "I" format (no range check) */
 int csk_get_buffer(PyObject *obj, Py_buffer *view, const char *fname, int writable);
 const char *csk_to_str(PyObject *obj, const char *fname, int pos); /* the "s" format: UTF-8 */
@@ -168,8 +168,7 @@ PyType_Spec *csk_sock_spec(void);
 
 /* A new socket object of the module's type for an open fd (nonblocking: its O_NONBLOCK state, or
  * -1 if unknown).  On failure the caller still owns fd. */
-PyObject *csk_sock_from_fd(csk_state *st, int fd, int family, int type, int proto,
-                           int nonblocking);
+PyObject *csk_sock_from_fd(csk_state *st, int fd, int family, int type, int proto, int nonblocking);
 
 /* Module-level functions: each area's file has its own table, added to the module at import. */
 extern PyMethodDef csk_descriptor_functions[]; /* socket_type.c: dup, close, socketpair */
@@ -183,14 +182,17 @@ extern PyMethodDef csk_race_functions[];       /* race.c: _race (Happy Eyeballs)
 
 /* Socket methods, each defined in its area's file and gathered into one table in
  * socket_type.c.  A docstring travels with each, declared by CSK_DECL so the table can name it. */
-#define CSK_DECL(name) \
-    extern const char name##__doc__[]; \
+#define CSK_DECL(name)                                                                             \
+    extern const char name##__doc__[];                                                             \
     PyObject *name
 #define CSK_DOC(name, text) const char name##__doc__[] = text
 
 /* A method-table entry for a function defined with CSK_DOC. */
+/* A braced initializer, which clang-format would spread over four lines. */
+/* clang-format off */
 #define CSK_METHOD(pyname, cname, flags) \
     {pyname, (PyCFunction)(void (*)(void))cname, flags, cname##__doc__}
+/* clang-format on */
 
 /* lifecycle (socket_type.c) */
 CSK_DECL(sock_close)(csk_sock *, PyObject *);

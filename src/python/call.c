@@ -11,8 +11,7 @@
  * signal handler or another thread while the GIL was released), which made its fd non-blocking
  * under the call.  The call goes on blocking, as it began, like the built-in module's does; only
  * a socket made non-blocking (timeout 0) reports EAGAIN. */
-static int mode_changed_under_blocking_call(const csk_sock *s, const csk_deadline *dl,
-                                            ssize_t n)
+static int mode_changed_under_blocking_call(const csk_sock *s, const csk_deadline *dl, ssize_t n)
 {
     return CSK_WOULD_BLOCK(-n) && dl->timeout_ns < 0 && s->sock_timeout > 0;
 }
@@ -31,13 +30,13 @@ void csk_sock_leave(csk_sock *s)
     int fd = s->close_fd;
     s->close_fd = -1;
     Py_BEGIN_ALLOW_THREADS
-    (void)csk_close(fd); /* close() already returned: nobody is left to hear of an error */
+    csk_close(fd); /* close() already returned: nobody is left to hear of an error */
     Py_END_ALLOW_THREADS
 }
 
 /* `err` NULL: raise the error; otherwise store it there and return -1 with no exception. */
-static Py_ssize_t run(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
-                      csk_deadline *dl, int wait_first, int *err)
+static Py_ssize_t run(csk_sock *s, short events, csk_attempt_fn attempt, void *op, csk_deadline *dl,
+                      int wait_first, int *err)
 {
     for (;;) {
         ssize_t n;

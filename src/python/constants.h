@@ -2,8 +2,8 @@
  *
  * CSK_CONST(NAME) exports the C symbol NAME under the same name; CSK_CONST_AS(NAME, VALUE) exports
  * VALUE under NAME where the C spelling differs.  Each entry has its own guard, so a platform that
- * lacks a symbol simply does not export it, and a version guard where CPython added (or dropped) the
- * name, so each interpreter sees exactly the names its own _socket has.  Symbols that headers
+ * lacks a symbol simply does not export it, and a version guard where CPython added (or dropped)
+ * the name, so each interpreter sees exactly the names its own _socket has.  Symbols that headers
  * declare as enum members are made testable with #ifdef in ../core/platform.h.
  * Include this only from constants.c.
  */

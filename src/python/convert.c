@@ -157,8 +157,9 @@ static PyObject *swap32(PyObject *arg)
     return PyLong_FromUnsignedLong(htonl((uint32_t)x));
 }
 
-static CSK_DOC(csk_mod_htons, "htons(integer) -> integer\n\n"
-                              "A 16-bit unsigned integer from host to network byte order.");
+static CSK_DOC(csk_mod_htons,
+               "htons(integer) -> integer\n\n"
+               "A 16-bit unsigned integer from host to network byte order.");
 
 static PyObject *csk_mod_htons(PyObject *module, PyObject *args)
 {
@@ -166,8 +167,9 @@ static PyObject *csk_mod_htons(PyObject *module, PyObject *args)
     return swap16(args, "i:htons", "htons");
 }
 
-static CSK_DOC(csk_mod_ntohs, "ntohs(integer) -> integer\n\n"
-                              "A 16-bit unsigned integer from network to host byte order.");
+static CSK_DOC(csk_mod_ntohs,
+               "ntohs(integer) -> integer\n\n"
+               "A 16-bit unsigned integer from network to host byte order.");
 
 static PyObject *csk_mod_ntohs(PyObject *module, PyObject *args)
 {
@@ -175,8 +177,9 @@ static PyObject *csk_mod_ntohs(PyObject *module, PyObject *args)
     return swap16(args, "i:ntohs", "ntohs");
 }
 
-static CSK_DOC(csk_mod_htonl, "htonl(integer) -> integer\n\n"
-                              "A 32-bit unsigned integer from host to network byte order.");
+static CSK_DOC(csk_mod_htonl,
+               "htonl(integer) -> integer\n\n"
+               "A 32-bit unsigned integer from host to network byte order.");
 
 static PyObject *csk_mod_htonl(PyObject *module, PyObject *arg)
 {
@@ -184,8 +187,9 @@ static PyObject *csk_mod_htonl(PyObject *module, PyObject *arg)
     return swap32(arg);
 }
 
-static CSK_DOC(csk_mod_ntohl, "ntohl(integer) -> integer\n\n"
-                              "A 32-bit unsigned integer from network to host byte order.");
+static CSK_DOC(csk_mod_ntohl,
+               "ntohl(integer) -> integer\n\n"
+               "A 32-bit unsigned integer from network to host byte order.");
 
 static PyObject *csk_mod_ntohl(PyObject *module, PyObject *arg)
 {

@@ -107,9 +107,9 @@ fail:
 typedef struct {
     csk_cmsg *items;
     Py_buffer *views;
-    Py_ssize_t n;   /* views held */
-    size_t space;   /* control bytes the items need */
-    void *control;  /* the laid-out buffer (NULL when there are no items) */
+    Py_ssize_t n;  /* views held */
+    size_t space;  /* control bytes the items need */
+    void *control; /* the laid-out buffer (NULL when there are no items) */
     control_stack stack;
 } ancdata;
 
@@ -138,8 +138,8 @@ static int parse_item(PyObject *obj, csk_cmsg *item, Py_buffer *view)
     Py_ssize_t len = PySequence_Size(obj);
     if (len != 3) {
         if (len >= 0) {
-            PyErr_Format(PyExc_TypeError, "%s argument must be sequence of length 3, not %zd",
-                         who, len);
+            PyErr_Format(PyExc_TypeError, "%s argument must be sequence of length 3, not %zd", who,
+                         len);
         }
         return -1;
     }
@@ -323,8 +323,8 @@ static PyObject *ancdata_list(const void *control, size_t controllen)
 }
 
 /* The 4-tuple (first, ancdata, msg_flags, address) after a successful receive. */
-static PyObject *recv_result(csk_sock *s, csk_msg *m, const csk_sockaddr *from,
-                             Py_ssize_t received, first_fn first, void *arg)
+static PyObject *recv_result(csk_sock *s, csk_msg *m, const csk_sockaddr *from, Py_ssize_t received,
+                             first_fn first, void *arg)
 {
     /* The kernel wrote these lengths; never read past what was handed to it. */
     size_t controllen = (size_t)m->hdr.msg_controllen;
@@ -480,8 +480,8 @@ PyObject *sock_recvmsg_into(csk_sock *s, PyObject *const *args, Py_ssize_t nargs
     if (bufset_from(&data, args[0], "recvmsg_into", 1) < 0) {
         return NULL;
     }
-    PyObject *result = recvmsg_guts(s, data.iov, (size_t)data.n, ancbufsize, flags, first_count,
-                                    NULL);
+    PyObject *result =
+        recvmsg_guts(s, data.iov, (size_t)data.n, ancbufsize, flags, first_count, NULL);
     bufset_release(&data);
     return result;
 }
@@ -651,11 +651,11 @@ static PyObject *cmsg_size(PyObject *args, const char *format, const char *fname
 }
 
 static CSK_DOC(csk_mod_cmsg_len,
-        "CMSG_LEN(length) -> control message length\n\n"
-        "Return the length of an ancillary data item holding length bytes of data,\n"
-        "without the padding that may follow it.  Enough as recvmsg()'s ancbufsize\n"
-        "for one item, although RFC 3542 asks portable programs to use CMSG_SPACE().\n"
-        "Raise OverflowError when length is out of range.");
+               "CMSG_LEN(length) -> control message length\n\n"
+               "Return the length of an ancillary data item holding length bytes of data,\n"
+               "without the padding that may follow it.  Enough as recvmsg()'s ancbufsize\n"
+               "for one item, although RFC 3542 asks portable programs to use CMSG_SPACE().\n"
+               "Raise OverflowError when length is out of range.");
 
 static PyObject *csk_mod_cmsg_len(PyObject *module, PyObject *args)
 {
@@ -664,10 +664,10 @@ static PyObject *csk_mod_cmsg_len(PyObject *module, PyObject *args)
 }
 
 static CSK_DOC(csk_mod_cmsg_space,
-        "CMSG_SPACE(length) -> buffer size\n\n"
-        "Return the room, trailing padding included, that an ancillary data item\n"
-        "holding length bytes of data takes in recvmsg()'s buffer.  Room for several\n"
-        "items is the sum of theirs.  Raise OverflowError when length is out of range.");
+               "CMSG_SPACE(length) -> buffer size\n\n"
+               "Return the room, trailing padding included, that an ancillary data item\n"
+               "holding length bytes of data takes in recvmsg()'s buffer.  Room for several\n"
+               "items is the sum of theirs.  Raise OverflowError when length is out of range.");
 
 static PyObject *csk_mod_cmsg_space(PyObject *module, PyObject *args)
 {

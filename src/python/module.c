@@ -45,8 +45,8 @@ csk_state *csk_state_of_type(PyTypeObject *type)
 }
 
 static CSK_DOC(csk_mod_scratch_held,
-        "_scratch_held() -> int\n\n"
-        "Bytes of receive buffer the calling thread has reserved (csocket only).");
+               "_scratch_held() -> int\n\n"
+               "Bytes of receive buffer the calling thread has reserved (csocket only).");
 
 static PyObject *csk_mod_scratch_held(PyObject *module, PyObject *Py_UNUSED(ignored))
 {
@@ -99,14 +99,8 @@ PyMethodDef csk_module_functions[] = {
 
 /* Every area's table of module functions. */
 static PyMethodDef *const function_tables[] = {
-    csk_descriptor_functions,
-    csk_timeout_functions,
-    csk_resolver_functions,
-    csk_convert_functions,
-    csk_message_functions,
-    csk_module_functions,
-    csk_address_functions,
-    csk_race_functions,
+    csk_descriptor_functions, csk_timeout_functions, csk_resolver_functions, csk_convert_functions,
+    csk_message_functions,    csk_module_functions,  csk_address_functions,  csk_race_functions,
 };
 
 static int module_exec(PyObject *module)
@@ -137,8 +131,8 @@ static int module_exec(PyObject *module)
         add_ref(module, "error", PyExc_OSError) < 0 ||
         add_ref(module, "timeout", st->timeout_error) < 0 ||
         add_ref(module, "herror", st->herror) < 0 ||
-        add_ref(module, "gaierror", st->gaierror) < 0 ||
-        add_ref(module, "has_ipv6", Py_True) < 0 || add_capi(module, st) < 0) {
+        add_ref(module, "gaierror", st->gaierror) < 0 || add_ref(module, "has_ipv6", Py_True) < 0 ||
+        add_capi(module, st) < 0) {
         return -1;
     }
     for (size_t i = 0; i < sizeof function_tables / sizeof function_tables[0]; i++) {
@@ -185,14 +179,9 @@ static const char module_doc[] =
     "csocket.install() to make the interpreter's socket module run on this one.";
 
 PyModuleDef csk_module_def = {
-    PyModuleDef_HEAD_INIT,
-    .m_name = "csocket._csocket",
-    .m_doc = module_doc,
-    .m_size = sizeof(csk_state),
-    .m_slots = module_slots,
-    .m_traverse = module_traverse,
-    .m_clear = module_clear,
-    .m_free = module_free,
+    PyModuleDef_HEAD_INIT,       .m_name = "csocket._csocket", .m_doc = module_doc,
+    .m_size = sizeof(csk_state), .m_slots = module_slots,      .m_traverse = module_traverse,
+    .m_clear = module_clear,     .m_free = module_free,
 };
 
 PyMODINIT_FUNC PyInit__csocket(void)

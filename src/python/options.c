@@ -78,8 +78,7 @@ PyObject *sock_setsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
         return r < 0 ? csk_raise(r) : Py_NewRef(Py_None);
     }
     if (nargs != 3) {
-        PyErr_Format(PyExc_TypeError, "setsockopt() takes exactly 3 arguments (%zd given)",
-                     nargs);
+        PyErr_Format(PyExc_TypeError, "setsockopt() takes exactly 3 arguments (%zd given)", nargs);
         return NULL;
     }
     if (csk_to_int(args[0], &level) < 0 || csk_to_int(args[1], &name) < 0) {

@@ -14,8 +14,8 @@ typedef struct {
     csk_race race;
     csk_race_attempt *attempts;
     struct pollfd *pfds;
-    PyObject **socks;     /* each started attempt's socket object; NULL once closed */
-    PyObject *errors;     /* every failed attempt's exception, in the order they failed */
+    PyObject **socks; /* each started attempt's socket object; NULL once closed */
+    PyObject *errors; /* every failed attempt's exception, in the order they failed */
 } race_run;
 
 /* The exception being raised, normalized, as an object; the error indicator is cleared. */
@@ -84,8 +84,9 @@ static int collect(race_run *rr, int timed_out)
 {
     for (size_t i = 0; i < rr->race.started; i++) {
         csk_race_attempt *a = &rr->attempts[i];
-        int err = a->state == CSK_ATTEMPT_FAILED ? a->error
-                  : (timed_out && a->state == CSK_ATTEMPT_PENDING) ? CSK_ETIMEOUT : 0;
+        int err = a->state == CSK_ATTEMPT_FAILED                   ? a->error
+                  : (timed_out && a->state == CSK_ATTEMPT_PENDING) ? CSK_ETIMEOUT
+                                                                   : 0;
         if (err == 0) {
             continue; /* still racing, or failed by us with its error recorded already */
         }
@@ -116,8 +117,8 @@ static PyObject *open_attempt(race_run *rr, PyObject *item)
     if (item_ints(item, &family, &type, &proto) < 0) {
         return NULL;
     }
-    PyObject *sock = PyObject_CallFunction((PyObject *)rr->st->sock_type, "iii", family, type,
-                                           proto);
+    PyObject *sock =
+        PyObject_CallFunction((PyObject *)rr->st->sock_type, "iii", family, type, proto);
     if (sock == NULL) {
         return NULL;
     }
@@ -295,14 +296,15 @@ static PyObject *race_candidates(race_run *rr, int64_t delay_ns, int64_t timeout
     return result;
 }
 
-static CSK_DOC(csk_mod_race,
-        "_race(candidates, delay_ns, timeout_ns, source_address=None, /) -> (socket | None, errors)\n\n"
-        "Race connections to candidates, a sequence of (family, type, proto, sockaddr) tried in\n"
-        "order (RFC 8305): the next starts delay_ns after the last, or at once when one fails,\n"
-        "never two within 10 ms.  timeout_ns < 0 means no deadline; otherwise it bounds the\n"
-        "whole race.  Returns the connected socket (non-blocking) and the list of every failed\n"
-        "attempt's exception; every other socket is closed.  Private: use\n"
-        "csocket.create_connection or csocket.connect_addrinfos.");
+static CSK_DOC(
+    csk_mod_race,
+    "_race(candidates, delay_ns, timeout_ns, source_address=None, /) -> (socket | None, errors)\n\n"
+    "Race connections to candidates, a sequence of (family, type, proto, sockaddr) tried in\n"
+    "order (RFC 8305): the next starts delay_ns after the last, or at once when one fails,\n"
+    "never two within 10 ms.  timeout_ns < 0 means no deadline; otherwise it bounds the\n"
+    "whole race.  Returns the connected socket (non-blocking) and the list of every failed\n"
+    "attempt's exception; every other socket is closed.  Private: use\n"
+    "csocket.create_connection or csocket.connect_addrinfos.");
 
 static PyObject *csk_mod_race(PyObject *module, PyObject *args)
 {

@@ -172,7 +172,7 @@ static PyObject *csk_mod_getaddrinfo(PyObject *module, PyObject *args, PyObject 
         struct addrinfo *res;
         int gai, sys_errno;
         Py_BEGIN_ALLOW_THREADS
-            gai = csk_getaddrinfo(hptr, pptr, family, type, proto, flags, &res, &sys_errno);
+        gai = csk_getaddrinfo(hptr, pptr, family, type, proto, flags, &res, &sys_errno);
         Py_END_ALLOW_THREADS
         if (gai != 0) {
             csk_raise_gai(csk_state_of_module(module), gai, sys_errno);
@@ -210,7 +210,7 @@ static int nameinfo_address(csk_state *st, PyObject *sa, csk_sockaddr *addr, soc
     }
     PyOS_snprintf(service, sizeof service, "%d", port);
     Py_BEGIN_ALLOW_THREADS
-        gai = csk_numeric_sockaddr(host, service, addr, len, &multiple, &sys_errno);
+    gai = csk_numeric_sockaddr(host, service, addr, len, &multiple, &sys_errno);
     Py_END_ALLOW_THREADS
     if (gai != 0) {
         csk_raise_gai(st, gai, sys_errno);
@@ -255,7 +255,7 @@ static PyObject *csk_mod_getnameinfo(PyObject *module, PyObject *args)
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-        gai = csk_getnameinfo(&addr, len, flags, host, serv, &sys_errno);
+    gai = csk_getnameinfo(&addr, len, flags, host, serv, &sys_errno);
     Py_END_ALLOW_THREADS
     if (gai != 0) {
         return csk_raise_gai(st, gai, sys_errno);
@@ -355,7 +355,7 @@ static PyObject *csk_mod_gethostbyname_ex(PyObject *module, PyObject *args)
         csk_lookup_buf b = {NULL, 0};
         int r, herr = 0;
         Py_BEGIN_ALLOW_THREADS
-            r = csk_gethostbyname(name, &ent, &b, &herr);
+        r = csk_gethostbyname(name, &ent, &b, &herr);
         Py_END_ALLOW_THREADS
         result = host_entry(st, r, herr, &ent, addr.sa.sa_family);
         csk_lookup_free(&b);
@@ -389,7 +389,7 @@ static PyObject *host_by_addr(csk_state *st, const char *name)
     csk_lookup_buf b = {NULL, 0};
     int r, herr = 0;
     Py_BEGIN_ALLOW_THREADS
-        r = csk_gethostbyaddr(raw, rawlen, addr.sa.sa_family, &ent, &b, &herr);
+    r = csk_gethostbyaddr(raw, rawlen, addr.sa.sa_family, &ent, &b, &herr);
     Py_END_ALLOW_THREADS
     PyObject *result = host_entry(st, r, herr, &ent, addr.sa.sa_family);
     csk_lookup_free(&b);
@@ -427,13 +427,14 @@ static PyObject *csk_mod_gethostname(PyObject *module, PyObject *Py_UNUSED(ignor
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-        err = csk_gethostname(name, sizeof name);
+    err = csk_gethostname(name, sizeof name);
     Py_END_ALLOW_THREADS
     return err < 0 ? csk_raise(err) : PyUnicode_DecodeFSDefault(name);
 }
 
-static CSK_DOC(csk_mod_sethostname, "sethostname(name)\n\n"
-                                    "Set this machine's host name (needs privilege).");
+static CSK_DOC(csk_mod_sethostname,
+               "sethostname(name)\n\n"
+               "Set this machine's host name (needs privilege).");
 
 static PyObject *csk_mod_sethostname(PyObject *module, PyObject *args)
 {
@@ -480,7 +481,7 @@ static PyObject *csk_mod_getservbyname(PyObject *module, PyObject *args)
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-        err = csk_getservbyname(name, proto, &port);
+    err = csk_getservbyname(name, proto, &port);
     Py_END_ALLOW_THREADS
     if (err == -ENOENT) {
         PyErr_SetString(PyExc_OSError, "service/proto not found");
@@ -510,7 +511,7 @@ static PyObject *csk_mod_getservbyport(PyObject *module, PyObject *args)
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-        err = csk_getservbyport(port, proto, name, sizeof name);
+    err = csk_getservbyport(port, proto, name, sizeof name);
     Py_END_ALLOW_THREADS
     if (err == -ENOENT) {
         PyErr_SetString(PyExc_OSError, "port/proto not found");
@@ -519,8 +520,9 @@ static PyObject *csk_mod_getservbyport(PyObject *module, PyObject *args)
     return err < 0 ? csk_raise(err) : PyUnicode_FromString(name);
 }
 
-static CSK_DOC(csk_mod_getprotobyname, "getprotobyname(name) -> integer\n\n"
-                                       "The number of a protocol, such as 6 for 'tcp'.");
+static CSK_DOC(csk_mod_getprotobyname,
+               "getprotobyname(name) -> integer\n\n"
+               "The number of a protocol, such as 6 for 'tcp'.");
 
 static PyObject *csk_mod_getprotobyname(PyObject *module, PyObject *args)
 {
@@ -531,7 +533,7 @@ static PyObject *csk_mod_getprotobyname(PyObject *module, PyObject *args)
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-        err = csk_getprotobyname(name, &proto);
+    err = csk_getprotobyname(name, &proto);
     Py_END_ALLOW_THREADS
     if (err == -ENOENT) {
         PyErr_SetString(PyExc_OSError, "protocol not found");
@@ -542,8 +544,9 @@ static PyObject *csk_mod_getprotobyname(PyObject *module, PyObject *args)
 
 /* ---- network interfaces ------------------------------------------------------------------ */
 
-static CSK_DOC(csk_mod_if_nameindex, "if_nameindex() -> list\n\n"
-                                     "All network interfaces as (index, name) pairs.");
+static CSK_DOC(csk_mod_if_nameindex,
+               "if_nameindex() -> list\n\n"
+               "All network interfaces as (index, name) pairs.");
 
 static PyObject *csk_mod_if_nameindex(PyObject *module, PyObject *Py_UNUSED(ignored))
 {
@@ -551,7 +554,7 @@ static PyObject *csk_mod_if_nameindex(PyObject *module, PyObject *Py_UNUSED(igno
     struct if_nameindex *ni;
     int err;
     Py_BEGIN_ALLOW_THREADS
-        err = csk_if_nameindex(&ni);
+    err = csk_if_nameindex(&ni);
     Py_END_ALLOW_THREADS
     if (err < 0) {
         return csk_raise(err);
@@ -569,8 +572,9 @@ static PyObject *csk_mod_if_nameindex(PyObject *module, PyObject *Py_UNUSED(igno
     return list;
 }
 
-static CSK_DOC(csk_mod_if_nametoindex, "if_nametoindex(if_name) -> integer\n\n"
-                                       "The index of the network interface with this name.");
+static CSK_DOC(csk_mod_if_nametoindex,
+               "if_nametoindex(if_name) -> integer\n\n"
+               "The index of the network interface with this name.");
 
 static PyObject *csk_mod_if_nametoindex(PyObject *module, PyObject *args)
 {
@@ -581,7 +585,7 @@ static PyObject *csk_mod_if_nametoindex(PyObject *module, PyObject *args)
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-        index = csk_if_nametoindex(PyBytes_AS_STRING(name));
+    index = csk_if_nametoindex(PyBytes_AS_STRING(name));
     Py_END_ALLOW_THREADS
     Py_DECREF(name);
     if (index == 0) {
@@ -591,8 +595,9 @@ static PyObject *csk_mod_if_nametoindex(PyObject *module, PyObject *args)
     return PyLong_FromUnsignedLong(index);
 }
 
-static CSK_DOC(csk_mod_if_indextoname, "if_indextoname(if_index) -> string\n\n"
-                                       "The name of the network interface with this index.");
+static CSK_DOC(csk_mod_if_indextoname,
+               "if_indextoname(if_index) -> string\n\n"
+               "The name of the network interface with this index.");
 
 static PyObject *csk_mod_if_indextoname(PyObject *module, PyObject *arg)
 {
@@ -615,7 +620,7 @@ static PyObject *csk_mod_if_indextoname(PyObject *module, PyObject *arg)
 #endif
     /* Before 3.13 the built-in module cuts a larger index to the C unsigned int the call takes. */
     Py_BEGIN_ALLOW_THREADS
-        err = csk_if_indextoname((unsigned)index, name);
+    err = csk_if_indextoname((unsigned)index, name);
     Py_END_ALLOW_THREADS
     return err < 0 ? csk_raise(err) : PyUnicode_DecodeFSDefault(name);
 }

@@ -127,7 +127,8 @@ static int check_keywords(PyObject *args, PyObject *kwds)
     while (PyDict_Next(kwds, &pos, &key, &value)) {
         int known = 0;
         for (int i = 0; init_kwlist[i] != NULL && !known; i++) {
-            known = PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, init_kwlist[i]) == 0;
+            known =
+                PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, init_kwlist[i]) == 0;
         }
         if (!known) {
 #if PY_VERSION_HEX >= 0x030D0000
@@ -164,8 +165,8 @@ static int init_args(PyObject *args, PyObject *kwds, int *family, int *type, int
     PyObject *argv[4] = {NULL, NULL, NULL, NULL};
     Py_ssize_t n = PyTuple_GET_SIZE(args);
     if ((kwds != NULL && PyDict_GET_SIZE(kwds) != 0) || n > 4) {
-        if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OOOO:socket", init_kwlist, &argv[0], &argv[1],
-                                         &argv[2], &argv[3])) {
+        if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OOOO:socket", init_kwlist, &argv[0],
+                                         &argv[1], &argv[2], &argv[3])) {
             return -1;
         }
     }
@@ -189,7 +190,8 @@ static int sock_init(PyObject *self, PyObject *args, PyObject *kwds)
     csk_sock *s = (csk_sock *)self;
     int family = -1, type = -1, proto = -1, fd, nonblocking = -1;
     PyObject *fdobj = NULL;
-    if (check_keywords(args, kwds) < 0 || init_args(args, kwds, &family, &type, &proto, &fdobj) < 0 ||
+    if (check_keywords(args, kwds) < 0 ||
+        init_args(args, kwds, &family, &type, &proto, &fdobj) < 0 ||
         PySys_Audit("socket.__new__", "Oiii", self, family, type, proto) < 0) {
         return -1;
     }
@@ -216,8 +218,7 @@ static int sock_init(PyObject *self, PyObject *args, PyObject *kwds)
     return 0;
 }
 
-PyObject *csk_sock_from_fd(csk_state *st, int fd, int family, int type, int proto,
-                           int nonblocking)
+PyObject *csk_sock_from_fd(csk_state *st, int fd, int family, int type, int proto, int nonblocking)
 {
     csk_sock *s = (csk_sock *)sock_new(st->sock_type, NULL, NULL);
     if (s == NULL) {
@@ -250,7 +251,7 @@ static void sock_finalize(PyObject *self)
         int fd = csk_sock_fd(s);
         csk_sock_set_fd(s, -1);
         Py_BEGIN_ALLOW_THREADS
-        (void)csk_close(fd);
+        csk_close(fd);
         Py_END_ALLOW_THREADS
     }
 #if PY_VERSION_HEX >= 0x030C0000
@@ -284,8 +285,7 @@ static PyObject *sock_repr(PyObject *self)
 {
     csk_sock *s = (csk_sock *)self;
     return PyUnicode_FromFormat("<socket object, fd=%ld, family=%d, type=%d, proto=%d>",
-                                (long)csk_sock_fd(s), s->sock_family, s->sock_type,
-                                s->sock_proto);
+                                (long)csk_sock_fd(s), s->sock_family, s->sock_type, s->sock_proto);
 }
 
 CSK_DOC(sock_close,
@@ -425,8 +425,8 @@ static PyType_Slot sock_slots[] = {
 static PyType_Spec sock_spec = {
     .name = "_socket.socket",
     .basicsize = sizeof(csk_sock),
-    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC |
-             Py_TPFLAGS_IMMUTABLETYPE,
+    .flags =
+        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_IMMUTABLETYPE,
     .slots = sock_slots,
 };
 
@@ -443,10 +443,10 @@ static int fd_arg(PyObject *obj, int *fd)
 }
 
 static CSK_DOC(csk_mod_dup,
-        "dup(integer) -> integer\n\n"
-        "Duplicate an integer socket file descriptor.  This is like os.dup(), but for\n"
-        "sockets; on some platforms os.dup() won't work for socket file descriptors.\n"
-        "The new descriptor is non-inheritable.");
+               "dup(integer) -> integer\n\n"
+               "Duplicate an integer socket file descriptor.  This is like os.dup(), but for\n"
+               "sockets; on some platforms os.dup() won't work for socket file descriptors.\n"
+               "The new descriptor is non-inheritable.");
 
 static PyObject *csk_mod_dup(PyObject *module, PyObject *arg)
 {
@@ -460,9 +460,9 @@ static PyObject *csk_mod_dup(PyObject *module, PyObject *arg)
 }
 
 static CSK_DOC(csk_mod_close,
-        "close(integer) -> None\n\n"
-        "Close an integer socket file descriptor.  This is like os.close(), but for\n"
-        "sockets; on some platforms os.close() won't work for socket file descriptors.");
+               "close(integer) -> None\n\n"
+               "Close an integer socket file descriptor.  This is like os.close(), but for\n"
+               "sockets; on some platforms os.close() won't work for socket file descriptors.");
 
 static PyObject *csk_mod_close(PyObject *module, PyObject *arg)
 {
@@ -481,12 +481,12 @@ static PyObject *csk_mod_close(PyObject *module, PyObject *arg)
 }
 
 static CSK_DOC(csk_mod_socketpair,
-        "socketpair([family[, type [, proto]]]) -> (socket object, socket object)\n\n"
-        "Create a pair of socket objects from the sockets returned by the platform\n"
-        "socketpair() function.\n"
-        "The arguments are the same as for socket() except the default family is\n"
-        "AF_UNIX if defined on the platform; otherwise, the default is AF_INET.\n"
-        "The sockets are non-inheritable.");
+               "socketpair([family[, type [, proto]]]) -> (socket object, socket object)\n\n"
+               "Create a pair of socket objects from the sockets returned by the platform\n"
+               "socketpair() function.\n"
+               "The arguments are the same as for socket() except the default family is\n"
+               "AF_UNIX if defined on the platform; otherwise, the default is AF_INET.\n"
+               "The sockets are non-inheritable.");
 
 static PyObject *csk_mod_socketpair(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {

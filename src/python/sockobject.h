@@ -16,10 +16,9 @@
 typedef struct csk_state csk_state;
 
 typedef struct {
-    PyObject_HEAD
-    int sock_fd;                     /* SOCKET_T on POSIX; -1 once closed or detached */
+    PyObject_HEAD int sock_fd; /* SOCKET_T on POSIX; -1 once closed or detached */
     int sock_family;
-    int sock_type;                   /* without SOCK_NONBLOCK / SOCK_CLOEXEC */
+    int sock_type; /* without SOCK_NONBLOCK / SOCK_CLOEXEC */
     int sock_proto;
     PyObject *(*errorhandler)(void); /* CPython's error hook; kept for the layout */
     int64_t sock_timeout;            /* _PyTime_t / PyTime_t nanoseconds: < 0 blocking,
@@ -28,18 +27,19 @@ typedef struct {
     csk_state *state;                /* 3.12+: CPython's module-state slot; csocket keeps its
                                       * own module state here on every version */
 #if defined(MS_WINDOWS) && PY_VERSION_HEX >= 0x030E0000
-    int quickack;                    /* 3.14 on Windows */
+    int quickack; /* 3.14 on Windows */
 #endif
     /* ---- csocket's own fields: nothing outside csocket reads below this line ---- */
-    int nonblocking;                 /* O_NONBLOCK as csocket last set it; -1 unknown */
-    int inflight;                    /* calls using sock_fd with the GIL released (call.c) */
-    int close_fd;                    /* what close() left for the last of them to close; or -1 */
-    int gso_segs;                    /* send_segments: UDP GSO segments per message known to
-                                      * work; 0 untried, -1 GSO unusable here (batch.c) */
-    int gso_refused;                 /* the fewest segments per message the kernel refused; 0 none */
+    int nonblocking; /* O_NONBLOCK as csocket last set it; -1 unknown */
+    int inflight;    /* calls using sock_fd with the GIL released (call.c) */
+    int close_fd;    /* what close() left for the last of them to close; or -1 */
+    int gso_segs;    /* send_segments: UDP GSO segments per message known to
+                      * work; 0 untried, -1 GSO unusable here (batch.c) */
+    int gso_refused; /* the fewest segments per message the kernel refused; 0 none */
 } csk_sock;
 
-/* What _ssl reads, at the offsets it was compiled with: on 64-bit default (GIL) builds, 16 and 40. */
+/* What _ssl reads, at the offsets it was compiled with: on 64-bit default (GIL) builds, 16 and 40.
+ */
 #if !defined(Py_GIL_DISABLED) && UINTPTR_MAX == UINT64_MAX
 _Static_assert(offsetof(csk_sock, sock_fd) == 16, "sock_fd must sit where _ssl reads it");
 _Static_assert(offsetof(csk_sock, sock_timeout) == 40, "sock_timeout must sit where _ssl reads it");

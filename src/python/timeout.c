@@ -157,10 +157,10 @@ PyObject *sock_gettimeout(csk_sock *s, PyObject *Py_UNUSED(ignored))
 }
 
 static CSK_DOC(csk_mod_getdefaulttimeout,
-        "getdefaulttimeout() -> timeout\n\n"
-        "Return the default timeout in seconds (float) for new socket objects.  A value\n"
-        "of None means that new socket objects have no timeout.  When the socket module\n"
-        "is first imported, the default is None.");
+               "getdefaulttimeout() -> timeout\n\n"
+               "Return the default timeout in seconds (float) for new socket objects.  A value\n"
+               "of None means that new socket objects have no timeout.  When the socket module\n"
+               "is first imported, the default is None.");
 
 static PyObject *csk_mod_getdefaulttimeout(PyObject *module, PyObject *Py_UNUSED(ignored))
 {
@@ -168,10 +168,10 @@ static PyObject *csk_mod_getdefaulttimeout(PyObject *module, PyObject *Py_UNUSED
 }
 
 static CSK_DOC(csk_mod_setdefaulttimeout,
-        "setdefaulttimeout(timeout)\n\n"
-        "Set the default timeout in seconds (float) for new socket objects.  A value of\n"
-        "None means that new socket objects have no timeout.  When the socket module is\n"
-        "first imported, the default is None.");
+               "setdefaulttimeout(timeout)\n\n"
+               "Set the default timeout in seconds (float) for new socket objects.  A value of\n"
+               "None means that new socket objects have no timeout.  When the socket module is\n"
+               "first imported, the default is None.");
 
 static PyObject *csk_mod_setdefaulttimeout(PyObject *module, PyObject *arg)
 {

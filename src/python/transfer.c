@@ -30,8 +30,8 @@ static PyObject *recv_bytes(csk_sock *s, Py_ssize_t n, int flags, csk_sockaddr *
         x.addrlen = sizeof *from;
     }
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
-    Py_ssize_t got = csk_sock_xfer(s, POLLIN, from ? csk_recvfrom_attempt : csk_recv_attempt, &x,
-                                   &dl, 1);
+    Py_ssize_t got =
+        csk_sock_xfer(s, POLLIN, from ? csk_recvfrom_attempt : csk_recv_attempt, &x, &dl, 1);
     if (got < 0) {
         Py_XDECREF(own);
         return NULL;
@@ -195,7 +195,10 @@ PyObject *sock_recvfrom_into(csk_sock *s, PyObject *const *args, Py_ssize_t narg
     }
     csk_sockaddr from;
     memset(&from, 0, sizeof from);
-    csk_xfer x = {.buf = view.buf, .len = (size_t)n, .flags = flags, .addr = &from.sa,
+    csk_xfer x = {.buf = view.buf,
+                  .len = (size_t)n,
+                  .flags = flags,
+                  .addr = &from.sa,
                   .addrlen = sizeof from};
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
     Py_ssize_t got = csk_sock_xfer(s, POLLIN, csk_recvfrom_attempt, &x, &dl, 1);
@@ -314,8 +317,8 @@ PyObject *sock_sendto(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
         PyBuffer_Release(&view);
         return NULL;
     }
-    csk_xfer x = {.buf = view.buf, .len = (size_t)view.len, .flags = flags, .addr = &addr.sa,
-                  .addrlen = len};
+    csk_xfer x = {
+        .buf = view.buf, .len = (size_t)view.len, .flags = flags, .addr = &addr.sa, .addrlen = len};
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
     Py_ssize_t sent = csk_sock_xfer(s, POLLOUT, csk_sendto_attempt, &x, &dl, datagrams(s));
     PyBuffer_Release(&view);

@@ -102,12 +102,9 @@ static void test_resolve_localhost(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        CSK_TEST(test_unix_path_fits_with_terminator),
-        CSK_TEST(test_unix_abstract_uses_every_byte),
-        CSK_TEST(test_unix_path_reading_is_bounded),
-        CSK_TEST(test_ip_text),
-        CSK_TEST(test_numeric_parse_respects_family),
-        CSK_TEST(test_resolve_localhost),
+        CSK_TEST(test_unix_path_fits_with_terminator), CSK_TEST(test_unix_abstract_uses_every_byte),
+        CSK_TEST(test_unix_path_reading_is_bounded),   CSK_TEST(test_ip_text),
+        CSK_TEST(test_numeric_parse_respects_family),  CSK_TEST(test_resolve_localhost),
     };
     return cmocka_run_group_tests_name("addr", tests, NULL, NULL);
 }

@@ -39,7 +39,7 @@ static void test_packet_haddr(void **state)
     assert_true(csk_packet_haddr(&a, sizeof(struct sockaddr_ll), &bytes) == 8);
     assert_true(csk_packet_haddr(&a, offsetof(struct sockaddr_ll, sll_addr) + 3, &bytes) == 3);
     assert_true(csk_packet_haddr(&a, 100000, &bytes) ==
-          sizeof a - offsetof(struct sockaddr_ll, sll_addr));
+                sizeof a - offsetof(struct sockaddr_ll, sll_addr));
     /* Too short to hold even the length byte. */
     assert_true(csk_packet_haddr(&a, offsetof(struct sockaddr_ll, sll_halen), &bytes) == 0);
     assert_true(csk_packet_haddr(&a, 2, &bytes) == 0);
@@ -58,7 +58,7 @@ static void test_tipc(void **state)
     assert_true(csk_tipc_address(&a.tipc, in) == (int)sizeof(struct sockaddr_tipc));
     assert_true(csk_tipc_fields(&a, sizeof a.tipc, v) == 0);
     assert_true(v[0] == TIPC_ADDR_NAMESEQ && v[1] == 10 && v[2] == 20 && v[3] == 30 &&
-          v[4] == TIPC_NODE_SCOPE);
+                v[4] == TIPC_NODE_SCOPE);
     /* A name reads as [instance, instance]; an id has no third value. */
     unsigned name[5] = {TIPC_ADDR_NAME, 7, 8, 99, TIPC_CLUSTER_SCOPE};
     assert_true(csk_tipc_address(&a.tipc, name) > 0);

@@ -224,8 +224,8 @@ static void test_connect_and_accept(void **state)
     assert_int_equal(csk_set_nonblocking(cfd, 1), 0);
     csk_deadline dl = csk_deadline_new(5 * CSK_NS_PER_SEC);
     int in_progress = 0;
-    assert_int_equal(
-        csk_connect(&cfd, (struct sockaddr *)&addr, sizeof addr, &dl, &in_progress), 0);
+    assert_int_equal(csk_connect(&cfd, (struct sockaddr *)&addr, sizeof addr, &dl, &in_progress),
+                     0);
 
     csk_sockaddr peer;
     csk_xfer x = {.addr = &peer.sa, .addrlen = sizeof peer};
