@@ -390,6 +390,17 @@ size_t csk_cut(struct iovec *iov, size_t cap, const void *data, size_t len, size
 #define CSK_GSO_CONTROL_SPACE ((size_t)CMSG_SPACE(sizeof(uint16_t)))
 ssize_t csk_gso_control(void *buf, size_t cap, size_t segment);
 
+/* sendmmsg's layout with UDP GSO: runs of consecutive datagrams to the same address (names[i] of
+ * namelens[i] bytes, 0: none) whose sizes are all the first one's but the last (which may be
+ * shorter, never empty), at most max_segs of them and CSK_GSO_MAX_PAYLOAD bytes, become one
+ * header carrying them as segments, with its control buffer at controls + k *
+ * CSK_GSO_CONTROL_SPACE (room for n); other datagrams keep a header each.  The same datagrams
+ * reach the peer, in the same order.  counts[k] gets how many datagrams header k carries.
+ * Returns the headers made; *largest the most datagrams one carries. */
+size_t csk_mmsg_gso_layout(struct mmsghdr *msgs, unsigned *counts, struct iovec *iov,
+                           csk_sockaddr *names, const socklen_t *namelens, size_t n,
+                           size_t max_segs, unsigned char *controls, size_t *largest);
+
 /* The segment size a UDP GRO receive reports (SOL_UDP / UDP_GRO) in a received control buffer;
  * 0 when there is none (the datagram was not coalesced). */
 size_t csk_gro_segment(const void *control, size_t controllen);

@@ -72,6 +72,53 @@ ssize_t csk_gso_control(void *buf, size_t cap, size_t segment)
     return csk_cmsg_build(buf, cap, &item, 1);
 }
 
+/* How many datagrams from `first` can be segments of one GSO message (see csk_mmsg_gso_layout). */
+static size_t gso_run(const struct iovec *iov, const csk_sockaddr *names, const socklen_t *namelens,
+                      size_t first, size_t n, size_t max_segs)
+{
+    size_t segment = iov[first].iov_len, total = segment, k = first + 1;
+    if (segment == 0 || segment > UINT16_MAX) {
+        return 1;
+    }
+    while (k < n && k - first < max_segs && iov[k - 1].iov_len == segment &&
+           iov[k].iov_len > 0 && iov[k].iov_len <= segment &&
+           total + iov[k].iov_len <= CSK_GSO_MAX_PAYLOAD && namelens[k] == namelens[first] &&
+           memcmp(&names[k], &names[first], namelens[first]) == 0) {
+        total += iov[k].iov_len;
+        k++;
+    }
+    return k - first;
+}
+
+size_t csk_mmsg_gso_layout(struct mmsghdr *msgs, unsigned *counts, struct iovec *iov,
+                           csk_sockaddr *names, const socklen_t *namelens, size_t n,
+                           size_t max_segs, unsigned char *controls, size_t *largest)
+{
+    size_t made = 0;
+    *largest = 0;
+    for (size_t i = 0; i < n; made++) {
+        size_t run = gso_run(iov, names, namelens, i, n, max_segs);
+        struct msghdr *h = &msgs[made].msg_hdr;
+        memset(&msgs[made], 0, sizeof msgs[made]);
+        h->msg_iov = &iov[i];
+        h->msg_iovlen = run;
+        if (namelens[i] > 0) {
+            h->msg_name = &names[i];
+            h->msg_namelen = namelens[i];
+        }
+        if (run > 1) {
+            unsigned char *control = controls + made * CSK_GSO_CONTROL_SPACE;
+            h->msg_control = control;
+            h->msg_controllen = (size_t)csk_gso_control(control, CSK_GSO_CONTROL_SPACE,
+                                                        iov[i].iov_len);
+        }
+        counts[made] = (unsigned)run;
+        *largest = run > *largest ? run : *largest;
+        i += run;
+    }
+    return made;
+}
+
 size_t csk_gro_segment(const void *control, size_t controllen)
 {
     csk_cmsg_walk w;

@@ -14,8 +14,10 @@ typedef struct {
     csk_sockaddr *names; /* NULL unless asked for */
     struct mmsghdr *msgs;
     struct iovec *iov;
-    Py_buffer *views;    /* NULL unless asked for */
-    socklen_t *namelens; /* with names when sending */
+    Py_buffer *views;         /* NULL unless asked for */
+    unsigned char *controls;  /* with views (sending): a GSO control buffer per message */
+    unsigned *counts;         /* with views: datagrams per header (csk_mmsg_gso_layout) */
+    socklen_t *namelens;      /* with names when sending */
     Py_ssize_t held;     /* views held */
 } batch;
 
@@ -25,7 +27,7 @@ static int batch_new(batch *b, size_t n, int names, int views)
     memset(b, 0, sizeof *b);
     size_t each = sizeof(struct mmsghdr) + sizeof(struct iovec) +
                   (names ? sizeof(csk_sockaddr) + sizeof(socklen_t) : 0) +
-                  (views ? sizeof(Py_buffer) : 0);
+                  (views ? sizeof(Py_buffer) + CSK_GSO_CONTROL_SPACE + sizeof(unsigned) : 0);
     /* Most aligned first; socklen_t, the one with the smallest alignment, last. */
     char *p = PyMem_Malloc(each * (n > 0 ? n : 1));
     if (p == NULL) {
@@ -42,6 +44,10 @@ static int batch_new(batch *b, size_t n, int names, int views)
     if (views) {
         b->views = (Py_buffer *)p;
         p += n * sizeof(Py_buffer);
+        b->controls = (unsigned char *)p; /* CMSG_SPACE keeps the alignment of what follows */
+        p += n * CSK_GSO_CONTROL_SPACE;
+        b->counts = (unsigned *)p;
+        p += n * sizeof(unsigned);
     }
     if (names) {
         b->namelens = (socklen_t *)p;
@@ -146,6 +152,106 @@ static int send_item(csk_sock *s, PyObject *item, batch *b, size_t i, PyObject *
     return PySys_Audit("socket.sendto", "OO", (PyObject *)s, addro);
 }
 
+/* ---- UDP GSO, for sendmmsg and send_segments ------------------------------------------------ */
+
+/* Segments per GSO message to try: as many as one message's payload allows, but fewer than the
+ * fewest the kernel refused and, while its limit is still being searched, halfway between what
+ * worked and what did not.  The limit (64, 128 in newer kernels) is thus learnt, never assumed. */
+static size_t gso_per_message(const csk_sock *s, size_t by_size)
+{
+    if (s->gso_refused <= 0) {
+        return by_size;
+    }
+    size_t good = s->gso_segs > 0 ? (size_t)s->gso_segs : 0, bad = (size_t)s->gso_refused;
+    size_t mid = good + (bad - good) / 2;
+    mid = mid > 0 ? mid : 1;
+    return mid < by_size ? mid : by_size;
+}
+
+/* May this socket try GSO?  UDP over IP only, not known to lack it, and a kernel that knows the
+ * option: one before 4.18 would ignore the control message and send one huge datagram. */
+static int gso_usable(csk_sock *s, size_t segment)
+{
+    if (s->gso_segs < 0 || segment > UINT16_MAX || segment > CSK_GSO_MAX_PAYLOAD) {
+        return 0;
+    }
+    if (s->gso_segs == 0 && s->gso_refused == 0) {
+        int value;
+        int fd = csk_sock_fd(s);
+        int ip = s->sock_family == AF_INET || s->sock_family == AF_INET6;
+        if (!ip || s->sock_type != SOCK_DGRAM ||
+            csk_getsockopt_int(fd, SOL_UDP, UDP_SEGMENT, &value) < 0) {
+            s->gso_segs = fd < 0 ? 0 : -1; /* a closed socket proves nothing */
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The kernel refused a GSO send of `segs` segments per message with err: remember what that
+ * says of this socket.  1: fewer segments may pass; 0: send without GSO; -1: an error of the
+ * send itself (a pending ICMP error, a timeout), which the caller raises. */
+static int gso_refusal(csk_sock *s, int err, size_t segs)
+{
+    if (err == -EINVAL && segs > 1) {
+        s->gso_refused = (int)segs; /* too many segments for this kernel: fewer */
+        return 1;
+    }
+    if (err == -EINVAL || err == -EIO || err == -ENOPROTOOPT || err == -EOPNOTSUPP) {
+        s->gso_segs = -1; /* no checksum offload, UDP-Lite, IPsec, no GSO: never again */
+        return 0;
+    }
+    return err == -EMSGSIZE ? 0 : -1; /* EMSGSIZE: a segment over the path's MTU, which plain
+                                       * datagrams may pass by fragmenting */
+}
+
+/* The datagrams the first `sent` headers of a GSO layout carried; what they prove is learnt. */
+static Py_ssize_t gso_sent(csk_sock *s, const unsigned *counts, Py_ssize_t sent)
+{
+    Py_ssize_t datagrams = 0;
+    for (Py_ssize_t k = 0; k < sent; k++) {
+        datagrams += counts[k];
+        if ((int)counts[k] > s->gso_segs) {
+            s->gso_segs = (int)counts[k];
+        }
+    }
+    return datagrams;
+}
+
+/* Send the `ready` messages of b in one system call: how many were sent, or -1.  Runs of
+ * equal-sized datagrams to one address go as UDP GSO segments where the socket allows it (the
+ * rules and what was learnt are send_segments', below); the peer receives the same datagrams,
+ * in fewer trips through the stack.  When the kernel refuses, the call is made without. */
+static Py_ssize_t send_ready(csk_sock *s, batch *b, size_t ready, int flags, int first,
+                             csk_deadline *dl)
+{
+    if (ready > 1 && !(flags & MSG_MORE) && gso_usable(s, 1)) {
+        size_t largest;
+        size_t headers = csk_mmsg_gso_layout(b->msgs, b->counts, b->iov, b->names, b->namelens,
+                                             ready, gso_per_message(s, ready), b->controls,
+                                             &largest);
+        if (largest > 1) {
+            csk_mmsg m = {b->msgs, (unsigned)headers, flags, 0, 0};
+            int err = 0;
+            Py_ssize_t sent = send_call(s, &m, first, dl, &err);
+            if (sent >= 0) {
+                return gso_sent(s, b->counts, sent);
+            }
+            if (err == 0) {
+                return -1; /* a signal handler raised */
+            }
+            if (gso_refusal(s, err, largest) < 0) {
+                csk_raise(err);
+                return -1;
+            }
+            /* then as if GSO had not been tried */
+        }
+    }
+    csk_mmsg m = {b->msgs, (unsigned)ready, flags, 0, 0};
+    csk_mmsg_layout(b->msgs, b->iov, b->names, b->namelens, ready);
+    return send_call(s, &m, first, dl, NULL);
+}
+
 /* Send items [start, start + n) of `items` in one system call: the count sent, or -1. */
 static Py_ssize_t send_chunk(csk_sock *s, PyObject *items, Py_ssize_t start, size_t n, int flags,
                              batch *b, csk_deadline *dl)
@@ -165,9 +271,7 @@ static Py_ssize_t send_chunk(csk_sock *s, PyObject *items, Py_ssize_t start, siz
      * resumes from that item.  An interrupt (not an Exception) always propagates. */
     if (ready == n || (start > 0 && PyErr_ExceptionMatches(PyExc_Exception))) {
         PyErr_Clear();
-        csk_mmsg m = {b->msgs, (unsigned)ready, flags, 0, 0};
-        csk_mmsg_layout(b->msgs, b->iov, b->names, b->namelens, ready);
-        sent = ready == 0 ? 0 : send_call(s, &m, start == 0, dl, NULL);
+        sent = ready == 0 ? 0 : send_ready(s, b, ready, flags, start == 0, dl);
     }
     batch_release_views(b);
     return sent;
@@ -183,7 +287,10 @@ CSK_DOC(sock_sendmmsg,
         "system call, a short count is normal (the socket's buffer filled, or a\n"
         "later message failed): send again from the first unsent message.  An error\n"
         "is raised only when no message could be sent.  In timeout mode the call\n"
-        "waits only while the first message would block.");
+        "waits only while the first message would block.\n\n"
+        "On UDP, consecutive datagrams of one size (the last may be shorter) to one\n"
+        "address go as segments of one UDP GSO message where the kernel allows it:\n"
+        "the receiver gets the same datagrams, for less work per datagram.");
 
 PyObject *sock_sendmmsg(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -419,40 +526,6 @@ static Py_ssize_t send_pieces(csk_sock *s, pieces *p, csk_deadline *dl, int *err
     return (Py_ssize_t)off;
 }
 
-/* Segments per GSO message to try: as many as one message's payload allows, but fewer than the
- * fewest the kernel refused and, while its limit is still being searched, halfway between what
- * worked and what did not.  The limit (64, 128 in newer kernels) is thus learnt, never assumed. */
-static size_t gso_per_message(const csk_sock *s, size_t by_size)
-{
-    if (s->gso_refused <= 0) {
-        return by_size;
-    }
-    size_t good = s->gso_segs > 0 ? (size_t)s->gso_segs : 0, bad = (size_t)s->gso_refused;
-    size_t mid = good + (bad - good) / 2;
-    mid = mid > 0 ? mid : 1;
-    return mid < by_size ? mid : by_size;
-}
-
-/* May this socket try GSO?  UDP over IP only, not known to lack it, and a kernel that knows the
- * option: one before 4.18 would ignore the control message and send one huge datagram. */
-static int gso_usable(csk_sock *s, size_t segment)
-{
-    if (s->gso_segs < 0 || segment > UINT16_MAX || segment > CSK_GSO_MAX_PAYLOAD) {
-        return 0;
-    }
-    if (s->gso_segs == 0 && s->gso_refused == 0) {
-        int value;
-        int fd = csk_sock_fd(s);
-        int ip = s->sock_family == AF_INET || s->sock_family == AF_INET6;
-        if (!ip || s->sock_type != SOCK_DGRAM ||
-            csk_getsockopt_int(fd, SOL_UDP, UDP_SEGMENT, &value) < 0) {
-            s->gso_segs = fd < 0 ? 0 : -1; /* a closed socket proves nothing */
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* send_segments with GSO: the bytes sent; -1 with an exception; -2 to send without GSO. */
 static Py_ssize_t send_gso(csk_sock *s, pieces *p, size_t segment, csk_deadline *dl)
 {
@@ -482,16 +555,12 @@ static Py_ssize_t send_gso(csk_sock *s, pieces *p, size_t segment, csk_deadline 
         if (err == 0) {
             return -1; /* a signal handler raised */
         }
-        if (err == -EINVAL && first > 1) {
-            s->gso_refused = (int)first; /* too many segments for this kernel: fewer */
+        int verdict = gso_refusal(s, err, first);
+        if (verdict > 0) {
             continue;
         }
-        if (err == -EINVAL || err == -EIO || err == -ENOPROTOOPT || err == -EOPNOTSUPP) {
-            s->gso_segs = -1; /* no checksum offload, UDP-Lite, IPsec, no GSO: never again */
+        if (verdict == 0) {
             return -2;
-        }
-        if (err == -EMSGSIZE) {
-            return -2; /* a segment larger than the path's MTU: plain datagrams may fragment */
         }
         csk_raise(err);
         return -1;

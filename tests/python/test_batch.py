@@ -422,6 +422,76 @@ def test_send_segments_falls_back_where_gso_is_refused(family):
             assert drain(rx) == [data[i:i + 100] for i in range(0, 500, 100)]
 
 
+# ---- sendmmsg over UDP GSO: equal datagrams to one address go as segments of one message ------
+
+
+def test_sendmmsg_delivers_every_datagram_of_a_mixed_batch_in_order(pair):
+    """Runs of equal sizes (the last of a run shorter), a longer one, an empty one and a change of
+    size: whatever goes as GSO segments and whatever goes alone, the receiver gets each datagram
+    as it was sent, in order."""
+    tx, rx, dest = pair
+    payloads = ([bytes([i]) * 64 for i in range(31)] + [b"short", b"L" * 100, b""]
+                + [b"%02d" % i * 8 for i in range(20)] + [b"a", b"bb"])
+    assert tx.sendmmsg(messages(payloads, dest)) == len(payloads)
+    assert drain(rx) == payloads
+
+
+def test_sendmmsg_to_two_addresses_keeps_each_stream(family):
+    tx, rx1, rx2 = udp(family), udp(family), udp(family)
+    with tx, rx1, rx2:
+        a1, a2 = rx1.getsockname(), rx2.getsockname()
+        batch = [(b"one %03d" % i, a1) for i in range(10)] + [(b"two %03d" % i, a2)
+                                                               for i in range(10)]
+        batch += [(b"one %03d" % i, a1) if i % 2 else (b"two %03d" % i, a2) for i in range(10, 16)]
+        assert tx.sendmmsg(batch) == len(batch)
+        assert drain(rx1) == [d for d, a in batch if a == a1]
+        assert drain(rx2) == [d for d, a in batch if a == a2]
+
+
+@pytest.mark.skipif(not (KERNEL["gso"] and KERNEL["gro"]), reason="no UDP GSO/GRO here")
+def test_sendmmsg_sends_equal_datagrams_as_gso_segments(pair):
+    """Seen from a GRO receiver: 32 equal datagrams arrive as one coalesced run, which only a GSO
+    send gives on loopback (separate datagrams are never merged there)."""
+    tx, rx, dest = pair
+    gro(rx)
+    payloads = [b"%04d" % i * 16 for i in range(32)]
+    assert tx.sendmmsg(messages(payloads, dest)) == 32
+    got, calls = collect_segments(rx, 32 * 64)
+    assert got == payloads
+    assert calls == 1
+
+
+def test_sendmmsg_falls_back_where_gso_is_refused(family):
+    tx, rx = udp(family), udp(family)
+    with tx, rx:
+        try:
+            tx.setsockopt(S.SOL_SOCKET, SO_NO_CHECK, 1)
+        except OSError:
+            pytest.skip("SO_NO_CHECK not supported")
+        payloads = [b"%03d" % i * 10 for i in range(40)]
+        for _ in range(2):
+            assert tx.sendmmsg([(p, rx.getsockname()) for p in payloads]) == 40
+            assert drain(rx) == payloads
+
+
+@pytest.mark.parametrize("mod", [B, S], ids=["builtin-sendto", "csocket-sendmmsg"])
+def test_a_pending_error_is_raised_not_retried_away(family, mod):
+    """A connected socket whose peer port is closed: the ICMP error is pending, and the next send
+    raises it -- sendmmsg's GSO attempt must not swallow it by falling back and sending again."""
+    with B.socket(family, B.SOCK_DGRAM) as gone:
+        gone.bind((HOSTS[family], 0))
+        port = gone.getsockname()[1]
+    with mod.socket(family, mod.SOCK_DGRAM) as tx:
+        tx.connect((HOSTS[family], port))
+        tx.send(b"x")
+        time.sleep(0.05)
+        with pytest.raises(ConnectionRefusedError):
+            if mod is S:
+                tx.sendmmsg([b"y" * 8] * 4)
+            else:
+                tx.send(b"y" * 8)
+
+
 def test_send_segments_on_a_unix_datagram_socket_uses_sendmmsg():
     a, b = unix_pair()
     with a, b:
