@@ -80,9 +80,9 @@ static size_t gso_run(const struct iovec *iov, const csk_sockaddr *names, const 
     if (segment == 0 || segment > UINT16_MAX) {
         return 1;
     }
-    while (k < n && k - first < max_segs && iov[k - 1].iov_len == segment &&
-           iov[k].iov_len > 0 && iov[k].iov_len <= segment &&
-           total + iov[k].iov_len <= CSK_GSO_MAX_PAYLOAD && namelens[k] == namelens[first] &&
+    while (k < n && k - first < max_segs && iov[k - 1].iov_len == segment && iov[k].iov_len > 0 &&
+           iov[k].iov_len <= segment && total + iov[k].iov_len <= CSK_GSO_MAX_PAYLOAD &&
+           namelens[k] == namelens[first] &&
            memcmp(&names[k], &names[first], namelens[first]) == 0) {
         total += iov[k].iov_len;
         k++;
@@ -109,8 +109,8 @@ size_t csk_mmsg_gso_layout(struct mmsghdr *msgs, unsigned *counts, struct iovec 
         if (run > 1) {
             unsigned char *control = controls + made * CSK_GSO_CONTROL_SPACE;
             h->msg_control = control;
-            h->msg_controllen = (size_t)csk_gso_control(control, CSK_GSO_CONTROL_SPACE,
-                                                        iov[i].iov_len);
+            h->msg_controllen =
+                (size_t)csk_gso_control(control, CSK_GSO_CONTROL_SPACE, iov[i].iov_len);
         }
         counts[made] = (unsigned)run;
         *largest = run > *largest ? run : *largest;

@@ -14,11 +14,11 @@ typedef struct {
     csk_sockaddr *names; /* NULL unless asked for */
     struct mmsghdr *msgs;
     struct iovec *iov;
-    Py_buffer *views;         /* NULL unless asked for */
-    unsigned char *controls;  /* with views (sending): a GSO control buffer per message */
-    unsigned *counts;         /* with views: datagrams per header (csk_mmsg_gso_layout) */
-    socklen_t *namelens;      /* with names when sending */
-    Py_ssize_t held;     /* views held */
+    Py_buffer *views;        /* NULL unless asked for */
+    unsigned char *controls; /* with views (sending): a GSO control buffer per message */
+    unsigned *counts;        /* with views: datagrams per header (csk_mmsg_gso_layout) */
+    socklen_t *namelens;     /* with names when sending */
+    Py_ssize_t held;         /* views held */
 } batch;
 
 /* Room for n <= CSK_BATCH_MAX messages in one allocation (so no size can overflow). */
@@ -227,9 +227,9 @@ static Py_ssize_t send_ready(csk_sock *s, batch *b, size_t ready, int flags, int
 {
     if (ready > 1 && !(flags & MSG_MORE) && gso_usable(s, 1)) {
         size_t largest;
-        size_t headers = csk_mmsg_gso_layout(b->msgs, b->counts, b->iov, b->names, b->namelens,
-                                             ready, gso_per_message(s, ready), b->controls,
-                                             &largest);
+        size_t headers =
+            csk_mmsg_gso_layout(b->msgs, b->counts, b->iov, b->names, b->namelens, ready,
+                                gso_per_message(s, ready), b->controls, &largest);
         if (largest > 1) {
             csk_mmsg m = {b->msgs, (unsigned)headers, flags, 0, 0};
             int err = 0;
