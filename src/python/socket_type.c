@@ -165,6 +165,14 @@ static int init_args(PyObject *args, PyObject *kwds, int *family, int *type, int
     PyObject *argv[4] = {NULL, NULL, NULL, NULL};
     Py_ssize_t n = PyTuple_GET_SIZE(args);
     if ((kwds != NULL && PyDict_GET_SIZE(kwds) != 0) || n > 4) {
+#if PY_VERSION_HEX < 0x030B0000
+        /* 3.9 and 3.10 parse with the "i" format, which converts each positional argument before
+         * it looks at the keywords: socket(2**31, family=2) is an OverflowError there. */
+        return PyArg_ParseTupleAndKeywords(args, kwds, "|iiiO:socket", init_kwlist, family, type,
+                                           proto, fdobj)
+                   ? 0
+                   : -1;
+#endif
         if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OOOO:socket", init_kwlist, &argv[0],
                                          &argv[1], &argv[2], &argv[3])) {
             return -1;
