@@ -195,3 +195,14 @@ int csk_to_int_or(PyObject *obj, int *out, const char *overflow)
     *out = (int)v;
     return 0;
 }
+
+PyObject *csk_items_of(PyObject *arg, const char *errmsg)
+{
+    PyObject *fast = PySequence_Fast(arg, errmsg);
+    if (fast == NULL || !PyList_Check(fast) || fast != arg) {
+        return fast;
+    }
+    PyObject *copy = PyList_GetSlice(fast, 0, PyList_GET_SIZE(fast));
+    Py_DECREF(fast);
+    return copy;
+}

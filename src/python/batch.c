@@ -69,19 +69,6 @@ static void batch_free(batch *b)
     PyMem_Free(b->names != NULL ? (void *)b->names : (void *)b->msgs);
 }
 
-/* The items of an iterable argument, in a sequence that converting them (which may run Python
- * code) cannot change under us: a caller's list is copied. */
-static PyObject *items_of(PyObject *arg, const char *errmsg)
-{
-    PyObject *fast = PySequence_Fast(arg, errmsg);
-    if (fast == NULL || !PyList_Check(fast) || fast != arg) {
-        return fast;
-    }
-    PyObject *copy = PyList_GetSlice(fast, 0, PyList_GET_SIZE(fast));
-    Py_DECREF(fast);
-    return copy;
-}
-
 /* One system call with the GIL released and no waiting: the calls of a batch after its first,
  * which the deadline does not cover (only the first message may wait). */
 static ssize_t once(csk_sock *s, csk_attempt_fn attempt, void *op)
@@ -298,7 +285,7 @@ PyObject *sock_sendmmsg(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     if (!csk_nargs("sendmmsg", nargs, 1, 2) || (nargs == 2 && csk_to_int(args[1], &flags) < 0)) {
         return NULL;
     }
-    PyObject *items = items_of(args[0], "sendmmsg() argument 1 must be an iterable");
+    PyObject *items = csk_items_of(args[0], "sendmmsg() argument 1 must be an iterable");
     if (items == NULL) {
         return NULL;
     }
@@ -450,7 +437,7 @@ PyObject *sock_recvmmsg_into(csk_sock *s, PyObject *const *args, Py_ssize_t narg
         (nargs == 2 && csk_to_int(args[1], &flags) < 0)) {
         return NULL;
     }
-    PyObject *items = items_of(args[0], "recvmmsg_into() argument 1 must be an iterable");
+    PyObject *items = csk_items_of(args[0], "recvmmsg_into() argument 1 must be an iterable");
     if (items == NULL) {
         return NULL;
     }

@@ -84,6 +84,11 @@ int csk_to_uint_mask(PyObject *obj, unsigned *out); /* like the "I" format (no r
 int csk_get_buffer(PyObject *obj, Py_buffer *view, const char *fname, int writable);
 const char *csk_to_str(PyObject *obj, const char *fname, int pos); /* the "s" format: UTF-8 */
 
+/* The items of an iterable argument (errmsg: its TypeError), in a sequence nobody else can change
+ * while they are converted: a caller's list is copied, since converting an item may run Python
+ * code (__index__, __buffer__) that shrinks it under our feet.  New reference, or NULL. */
+PyObject *csk_items_of(PyObject *arg, const char *errmsg);
+
 /* ---- errors (errors.c) ------------------------------------------------------------------- */
 
 /* What an expired deadline raises: TimeoutError, or on 3.9 the module's socket.timeout (set at

@@ -36,20 +36,6 @@ static void bufset_release(bufset *b)
     b->n = 0;
 }
 
-/* The items of an iterable argument, in a sequence nobody else can change while they are
- * converted: a caller's list is copied, since converting an item may run Python code (__index__,
- * __buffer__) that shrinks it under our feet. */
-static PyObject *items_of(PyObject *arg, const char *errmsg)
-{
-    PyObject *fast = PySequence_Fast(arg, errmsg);
-    if (fast == NULL || !PyList_Check(fast) || fast != arg) {
-        return fast;
-    }
-    PyObject *copy = PyList_GetSlice(fast, 0, PyList_GET_SIZE(fast));
-    Py_DECREF(fast);
-    return copy;
-}
-
 /* One buffer of the iterable: read-only for sendmsg, read-write for recvmsg_into. */
 static int get_part(PyObject *item, Py_buffer *view, const char *fname, int writable)
 {
@@ -71,7 +57,7 @@ static int bufset_from(bufset *b, PyObject *arg, const char *fname, int writable
     char msg[64];
     memset(b, 0, sizeof *b);
     PyOS_snprintf(msg, sizeof msg, "%s() argument 1 must be an iterable", fname);
-    PyObject *fast = items_of(arg, msg);
+    PyObject *fast = csk_items_of(arg, msg);
     if (fast == NULL) {
         return -1;
     }
@@ -181,7 +167,7 @@ static int add_space(ancdata *a, size_t len)
 
 static int ancdata_parse(ancdata *a, PyObject *arg)
 {
-    PyObject *fast = items_of(arg, "sendmsg() argument 2 must be an iterable");
+    PyObject *fast = csk_items_of(arg, "sendmsg() argument 2 must be an iterable");
     if (fast == NULL) {
         return -1;
     }

@@ -407,19 +407,26 @@ def test_send_segments_learns_the_kernels_segment_limit(pair):
             assert calls <= 300 // 32  # GSO messages of (at least) 32 segments, not one by one
 
 
-def test_send_segments_falls_back_where_gso_is_refused(family):
-    """Without checksums (SO_NO_CHECK) the kernel refuses GSO: the datagrams go out through
-    sendmmsg instead, this call and the next."""
+@pytest.fixture
+def no_checksums(family):
+    """(tx, rx): tx sends UDP without checksums (SO_NO_CHECK), for which the kernel refuses GSO."""
     tx, rx = udp(family), udp(family)
     with tx, rx:
         try:
             tx.setsockopt(S.SOL_SOCKET, SO_NO_CHECK, 1)
         except OSError:
             pytest.skip("SO_NO_CHECK not supported")
-        data = b"0123456789" * 50
-        for _ in range(2):
-            assert tx.send_segments(data, 100, rx.getsockname()) == 500
-            assert drain(rx) == [data[i:i + 100] for i in range(0, 500, 100)]
+        yield tx, rx
+
+
+def test_send_segments_falls_back_where_gso_is_refused(no_checksums):
+    """Where the kernel refuses GSO the datagrams go out through sendmmsg instead, this call
+    and the next."""
+    tx, rx = no_checksums
+    data = b"0123456789" * 50
+    for _ in range(2):
+        assert tx.send_segments(data, 100, rx.getsockname()) == 500
+        assert drain(rx) == [data[i:i + 100] for i in range(0, 500, 100)]
 
 
 # ---- sendmmsg over UDP GSO: equal datagrams to one address go as segments of one message ------
@@ -461,17 +468,12 @@ def test_sendmmsg_sends_equal_datagrams_as_gso_segments(pair):
     assert calls == 1
 
 
-def test_sendmmsg_falls_back_where_gso_is_refused(family):
-    tx, rx = udp(family), udp(family)
-    with tx, rx:
-        try:
-            tx.setsockopt(S.SOL_SOCKET, SO_NO_CHECK, 1)
-        except OSError:
-            pytest.skip("SO_NO_CHECK not supported")
-        payloads = [b"%03d" % i * 10 for i in range(40)]
-        for _ in range(2):
-            assert tx.sendmmsg([(p, rx.getsockname()) for p in payloads]) == 40
-            assert drain(rx) == payloads
+def test_sendmmsg_falls_back_where_gso_is_refused(no_checksums):
+    tx, rx = no_checksums
+    payloads = [b"%03d" % i * 10 for i in range(40)]
+    for _ in range(2):
+        assert tx.sendmmsg([(p, rx.getsockname()) for p in payloads]) == 40
+        assert drain(rx) == payloads
 
 
 @pytest.mark.parametrize("mod", [B, S], ids=["builtin-sendto", "csocket-sendmmsg"])
