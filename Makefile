@@ -66,9 +66,10 @@ test-python: build
 stdlib-test: build
 	@$(PY) tests/stdlib/run_stdlib.py
 
+# MATRIX="3.9 3.13" runs only those interpreters' sessions.
 test-matrix: bootstrap
 	$(call say_python,test-matrix (nox))
-	@$(PY) -m nox --no-color
+	@$(PY) -m nox --no-color $(if $(MATRIX),-s $(foreach v,$(MATRIX),matrix-$(v)))
 
 lint:
 	@clang-format --dry-run --Werror src/core/*.[ch] src/python/*.[ch] tests/c/*.c
