@@ -4,7 +4,8 @@
  * close exactly the whole descriptors of complete or truncated SCM_RIGHTS items (close() is
  * redirected to a counter here: this target is built with -Dclose=fuzz_close); laying out items
  * with csk_cmsg_build and walking the result must give the same items back; the size helpers
- * (csk_cmsg_len/space, AF_ALG control) must refuse what would pass the limit.
+ * (csk_cmsg_len/space, AF_ALG control) must refuse what would pass the limit; the UDP GRO reader
+ * (csk_gro_segment, mmsg.c) must take the first whole UDP_GRO item and read nothing past it.
  * Input: 1 byte choosing the check, then its fields.
  */
 #include "fuzz.h"
@@ -72,6 +73,23 @@ static size_t walk_both(unsigned char *buf, size_t len)
     }
 }
 
+/* What csk_gro_segment (mmsg.c) must find: the segment size in the first whole SOL_UDP/UDP_GRO
+ * item of at least an int that the (checked) walk gives before anything unusable; 0 without. */
+static size_t gro_expected(const unsigned char *buf, size_t len)
+{
+    csk_cmsg_walk w;
+    csk_cmsg_item item;
+    csk_cmsg_walk_init(&w, buf, len);
+    while (csk_cmsg_next(&w, &item) == CSK_CMSG_OK) {
+        if (item.level == SOL_UDP && item.type == UDP_GRO && item.len >= sizeof(int)) {
+            int size;
+            memcpy(&size, item.data, sizeof size);
+            return size > 0 ? (size_t)size : 0;
+        }
+    }
+    return 0;
+}
+
 static void walk(fuzz_in *in)
 {
     size_t len = in->left;
@@ -79,6 +97,7 @@ static void walk(fuzz_in *in)
     size_t fds = walk_both(buf, len);
     closed_count = 0;
     CHECK(csk_cmsg_close_fds(buf, len) == fds && closed_count == fds);
+    CHECK(csk_gro_segment(buf, len) == gro_expected(buf, len));
     free(buf);
 }
 

@@ -62,6 +62,9 @@ def cmsg():
         cmsg_item(socket.SOL_SOCKET, socket.SCM_CREDENTIALS, creds)
     yield u8(0) + cmsg_item(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds, claimed=40)[:28]  # cut
     yield u8(0) + cmsg_item(socket.IPPROTO_IP, socket.IP_TTL, struct.pack("=i", 64))
+    yield u8(0) + cmsg_item(socket.SOL_UDP, 104, struct.pack("=i", 1200))  # UDP_GRO's size
+    yield u8(0) + cmsg_item(socket.IPPROTO_IP, socket.IP_TTL, struct.pack("=i", 64)) + \
+        cmsg_item(socket.SOL_UDP, 104, struct.pack("=H", 7))                   # too short
     yield u8(0) + struct.pack("=QII", 3, 1, 1)                     # length below the header
     yield u8(0) + bytes(15)                                        # header cut off
     # build: cap, n, then per item level, type, len, data, NULL-data flag

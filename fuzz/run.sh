@@ -15,7 +15,7 @@ FLAGS=(-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
 declare -A SOURCES=(
     [unix_path]="src/core/addr.c"
     [addr_linux]="src/core/addr_linux.c"
-    [cmsg]="src/core/msg.c -Dclose=fuzz_close"
+    [cmsg]="src/core/msg.c src/core/mmsg.c -Dclose=fuzz_close"
     [inet]="src/core/inet.c src/core/addr.c src/core/resolve.c"
 )
 targets=("$@")

@@ -405,6 +405,77 @@ def module_functions():
     call("socketpair", C.socketpair, C.AF_INET, exc=OSError)
 
 
+def batch(family, host):
+    """csocket's batch methods (absent from the built-in module and where recvmmsg is): a GSO run,
+    single datagrams, GRO, the sendmmsg fallback on AF_UNIX, and their error paths."""
+    if not hasattr(C.socket, "recvmmsg"):
+        return
+    tx, rx = C.socket(family, C.SOCK_DGRAM), C.socket(family, C.SOCK_DGRAM)
+    try:
+        rx.bind((host, 0))
+        rx.settimeout(2.0)
+        to = rx.getsockname()
+        sent = call("sendmmsg", tx.sendmmsg, [(b"%02d" % i * 32, to) for i in range(20)]
+                    + [(b"short", to), (b"", to), (b"x" * 100, to)])
+        assert sent == 23, sent
+        got = call("recvmmsg", rx.recvmmsg, 16, 2048)
+        while len(got) < 23:
+            got += call("recvmmsg_into", rx.recvmmsg_into, [bytearray(70) for _ in range(8)])
+        call("send_segments", tx.send_segments, bytes(5000), 1200, to)
+        with_gro = True
+        try:
+            rx.setsockopt(C.SOL_UDP, C.UDP_GRO, 1)
+        except OSError:
+            with_gro = False
+        seen = 0
+        while seen < 5000:
+            segs, _ = call("recv_segments", rx.recv_segments, 65535)
+            seen += sum(map(len, segs))
+        assert seen == 5000 or not with_gro, seen
+        call("sendmmsg", tx.sendmmsg, [(b"x", to), 5], exc=TypeError)
+        call("sendmmsg", tx.sendmmsg, [(b"x", ("::1" if family == C.AF_INET else "127.0.0.1", 1))],
+             exc=(OSError, TypeError))
+        call("recvmmsg", rx.recvmmsg, -1, 10, exc=ValueError)
+        call("recvmmsg_into", rx.recvmmsg_into, [b"read-only"], exc=TypeError)
+        call("send_segments", tx.send_segments, b"abc", 0, to, exc=ValueError)
+        rx.setblocking(False)
+        call("recvmmsg", rx.recvmmsg, 4, 10, exc=BlockingIOError)
+    finally:
+        tx.close()
+        rx.close()
+    a, b = C.socketpair(C.AF_UNIX, C.SOCK_DGRAM)
+    try:
+        call("send_segments", a.send_segments, b"abcdefgh", 3)
+        call("recvmmsg", b.recvmmsg, 8, 16)
+    finally:
+        a.close()
+        b.close()
+
+
+def race():
+    """The Happy Eyeballs race (csocket's private _race): a win past a refused address, a lost
+    race, a deadline."""
+    if not hasattr(C, "_race"):
+        return
+    listener = C.socket(C.AF_INET, C.SOCK_STREAM)
+    gone = C.socket(C.AF_INET, C.SOCK_STREAM)
+    try:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)
+        gone.bind(("127.0.0.1", 0))
+        refused = (C.AF_INET, C.SOCK_STREAM, 6, gone.getsockname())
+        good = (C.AF_INET, C.SOCK_STREAM, 6, listener.getsockname())
+        won, errors = call("_race", C._race, [refused, good], 50_000_000, 2_000_000_000)
+        assert won is not None and len(errors) == 1, errors
+        won.close()
+        won, errors = call("_race", C._race, [refused], 0, 1_000_000_000, None)
+        assert won is None and len(errors) == 1
+        call("_race", C._race, [(C.AF_INET, C.SOCK_STREAM, 6, "bad")], 0, 0, exc=TypeError)
+    finally:
+        listener.close()
+        gone.close()
+
+
 def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 1
     tmp = tempfile.mkdtemp(prefix="csocket-workload-")
@@ -417,6 +488,10 @@ def main():
             rights_and_credentials()
             linux_families()
             module_functions()
+            batch(C.AF_INET, "127.0.0.1")
+            if C.has_ipv6:
+                batch(C.AF_INET6, "::1")
+            race()
     finally:
         for root, dirs, files in os.walk(tmp, topdown=False):
             for f in files:
