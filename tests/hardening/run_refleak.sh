@@ -28,35 +28,67 @@ case $where in "$PWD"/build/dbg/*) ;; *) echo "test-refleak: imported $where" >&
 echo "test-refleak: $("$PY" -c 'import sys; print(sys.executable, sys.version.split()[0])') (debug), $where"
 
 status=0
-# 1. test_socket under -R, in this process with csocket as _socket (no worker processes, which
-#    would import the built-in module).  The ignored tests are those run_stdlib.py never runs.
-#    It runs beside part 2, each single-threaded interpreter on a CPU of its own.
-t1=$(date +%s)
+# Two lanes, one per CPU, each a single-threaded debug interpreter:
+#   A: CPython's test_socket under regrtest's -R, in one process with csocket as _socket (no
+#      worker processes, which would import the built-in module; the ignored tests are those
+#      run_stdlib.py never runs), then part of tests/python under refleak_plugin.py;
+#   B: the rest of tests/python.
+# tests/python is split by file, greedily by size, with test_socket's run counted in lane A
+# (about a sixth of the whole).  Deselected in tests/python, as no question of leaks: Bluetooth
+# parity (Debian's interpreter has Bluetooth, csocket here may lack its headers), the public-API
+# check (Py_DEBUG's Py_INCREF itself names _Py_RefTotal) and a GIL timing ratio the slower debug
+# interpreter cannot meet.
+mapfile -t lanes < <("$PY" - <<'PY'
+import glob, os
+files = sorted(glob.glob("tests/python/test_*.py"), key=os.path.getsize, reverse=True)
+total = sum(map(os.path.getsize, files))
+weight, lane = [total / 5, 0], [[], []]
+for f in files:
+    i = 0 if weight[0] <= weight[1] else 1
+    lane[i].append("../../" + f)
+    weight[i] += os.path.getsize(f)
+print(" ".join(lane[0]))
+print(" ".join(lane[1]))
+PY
+)
+skip='not bt_ and not test_view_is_the_interpreters_socket_module and not test_extension_uses_only_the_public_c_api and not test_lookups_release_the_gil'
+hunt() { # hunt LOG FILES...: tests/python files under the leak hunt, from build/dbg
+    local out=$1
+    shift
+    (cd build/dbg && PYTHONPATH=$PYTHONPATH:$PWD/../../tests/hardening "$pyabs" -m pytest -q \
+        -p no:cacheprovider -p refleak_plugin --refleak="${PYTEST_REFLEAK:-2:3}" -k "$skip" \
+        "$@") >"$out" 2>&1
+}
 log=build/dbg/regrtest.log
-rm -f build/dbg/regrtest.rc build/dbg/regrtest.end
-(cd build/dbg && "$pyabs" -m csocket run -m test test_socket -R "${REFLEAK:-3:3}" \
-    --timeout 1500 -i '*ThreadedVSOCKSocketStreamTest*' -i '*.test_host_resolution_bad_address' \
-    -i '*.test_sethostname'; echo $? >regrtest.rc; date +%s >regrtest.end) >"$log" 2>&1 &
-part1=$!
+rm -f build/dbg/lane-a.rc
+t1=$(date +%s)
+(
+    (cd build/dbg && "$pyabs" -m csocket run -m test test_socket -R "${REFLEAK:-3:3}" \
+        --timeout 1500 -i '*ThreadedVSOCKSocketStreamTest*' \
+        -i '*.test_host_resolution_bad_address' -i '*.test_sethostname') >"$log" 2>&1
+    echo $? >build/dbg/regrtest.rc
+    echo $(($(date +%s) - t1)) >build/dbg/regrtest.secs
+    # shellcheck disable=SC2086
+    hunt build/dbg/pytest-a.log ${lanes[0]}
+    echo $? >build/dbg/lane-a.rc
+) &
+lane_a=$!
+# shellcheck disable=SC2086
+hunt build/dbg/pytest-b.log ${lanes[1]} || status=1
+wait $lane_a
+[ "$(cat build/dbg/lane-a.rc 2>/dev/null)" = 0 ] || status=1
 
-# 2. tests/python, each csocket case on its own.  Deselected, as no question of leaks: Bluetooth
-#    parity (Debian's interpreter has Bluetooth, csocket here may lack its headers), the public-API
-#    check (Py_DEBUG's Py_INCREF itself names _Py_RefTotal) and a GIL timing ratio the slower
-#    debug interpreter cannot meet.
-t2=$(date +%s)
-(cd build/dbg && PYTHONPATH=$PYTHONPATH:$PWD/../../tests/hardening "$pyabs" -m pytest -q \
-    -p no:cacheprovider -p refleak_plugin --refleak="${PYTEST_REFLEAK:-2:3}" \
-    -k 'not bt_ and not test_view_is_the_interpreters_socket_module and not test_extension_uses_only_the_public_c_api and not test_lookups_release_the_gil' \
-    ../../tests/python) >build/dbg/pytest.log 2>&1 || status=1
-grep -E '^(refleak|  LEAK|  same as|FAILED|ERROR)|passed|failed' build/dbg/pytest.log
-echo "test-refleak: tests/python -R ${PYTEST_REFLEAK:-2:3}: $(($(date +%s) - t2)) s"
-wait $part1
 rc=$(cat build/dbg/regrtest.rc 2>/dev/null || echo 1)
 grep -E 'leaked|test_socket (passed|failed)|FAILED|Tests result' "$log" | sed 's/^/  /'
-if [ $rc -ne 0 ] || ! grep -q 'Tests result: SUCCESS' "$log"; then
+if [ "$rc" -ne 0 ] || ! grep -q 'Tests result: SUCCESS' "$log"; then
     echo "test-refleak: test_socket -R failed (exit $rc); log: $log"
     status=1
 fi
-echo "test-refleak: test_socket -R ${REFLEAK:-3:3} with csocket: $(($(cat build/dbg/regrtest.end 2>/dev/null || date +%s) - t1)) s"
+echo "test-refleak: test_socket -R ${REFLEAK:-3:3} with csocket: $(cat build/dbg/regrtest.secs 2>/dev/null || echo ?) s"
+for lane in a b; do
+    grep -E '^(refleak|  LEAK|  same as|FAILED|ERROR)|passed|failed' "build/dbg/pytest-$lane.log" |
+        sed "s/^/  lane $lane: /"
+done
+echo "test-refleak: tests/python -R ${PYTEST_REFLEAK:-2:3}: $(($(date +%s) - t1)) s for both lanes"
 echo "test-refleak: $(($(date +%s) - t0)) s in all"
 exit $status
