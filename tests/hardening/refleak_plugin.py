@@ -4,7 +4,7 @@ Needs a debug interpreter (sys.gettotalrefcount).  With `-p refleak_plugin --ref
 csocket test runs W + R times, each a full setup/call/teardown; after each run the collector runs
 and the interpreter's total reference count and allocated blocks are read.  A test leaks when
 every one of its last R runs grew a count (regrtest's rule: one growth is a cache filling), and
-a second measurement of W + R runs shows it again.
+a second measurement of W + 3R runs shows it in every run again (a cache stops growing).
 Tests using hypothesis (by @given, or marked `generated` where the hypothesis test is
 made inside) or starting child processes are held to references only: both grow the
 measuring process's memory blocks by varying amounts that are not csocket's.
@@ -84,9 +84,10 @@ class RefleakHunter:
         gc.collect()
         gc.freeze()
 
-    def _measure(self, item):
-        """Run `item` W + R times; its last reports and the deltas of its measured runs."""
-        n = self.warmup + self.reps
+    def _measure(self, item, reps=None):
+        """Run `item` W + R times (or W + reps); its last reports and the deltas of its measured
+        runs."""
+        n = self.warmup + (reps or self.reps)
         # As regrtest does: deltas go into lists made beforehand (small ints are cached) and the
         # previous counts are rebound, so measuring allocates nothing that outlives a run.
         ref_deltas = [0] * n
@@ -131,10 +132,10 @@ class RefleakHunter:
             grew = self._grew(item, deltas, self.spawned)
             if grew:
                 # A growth of a block or two in each of three runs also comes from the
-                # interpreter (thread states, free lists) on a busy machine: a leak is one that a
-                # second measurement shows again.
+                # interpreter filling a cache or a free list over a few runs: a leak is one that
+                # a second, three times longer measurement shows in every run again.
                 self.spawned = False
-                _, again = self._measure(item)
+                _, again = self._measure(item, 3 * self.reps)
                 grew = grew & self._grew(item, again, self.spawned) if again else set()
                 deltas = again or deltas
             twin = self.twins.get(item.nodeid.replace("csocket", "builtin"))
