@@ -73,17 +73,24 @@ static size_t walk_both(unsigned char *buf, size_t len)
     }
 }
 
-/* What csk_gro_segment (mmsg.c) must find: the segment size in the first whole SOL_UDP/UDP_GRO
- * item of at least an int that the (checked) walk gives before anything unusable; 0 without. */
-static size_t gro_expected(const unsigned char *buf, size_t len)
+/* What csk_gro_segment (mmsg.c) must find, by the C library's own walk: the segment size in the
+ * first whole SOL_UDP/UDP_GRO item of at least an int before any item that is cut or unusable;
+ * 0 without one. */
+static size_t gro_expected(unsigned char *buf, size_t len)
 {
-    csk_cmsg_walk w;
-    csk_cmsg_item item;
-    csk_cmsg_walk_init(&w, buf, len);
-    while (csk_cmsg_next(&w, &item) == CSK_CMSG_OK) {
-        if (item.level == SOL_UDP && item.type == UDP_GRO && item.len >= sizeof(int)) {
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_control = buf;
+    msg.msg_controllen = len;
+    for (struct cmsghdr *h = len > 0 ? CMSG_FIRSTHDR(&msg) : NULL; h != NULL;
+         h = CMSG_NXTHDR(&msg, h)) {
+        size_t datalen = 0;
+        if (libc_item(&msg, h, &datalen) != CSK_CMSG_OK) {
+            break;
+        }
+        if (h->cmsg_level == SOL_UDP && h->cmsg_type == UDP_GRO && datalen >= sizeof(int)) {
             int size;
-            memcpy(&size, item.data, sizeof size);
+            memcpy(&size, CMSG_DATA(h), sizeof size);
             return size > 0 ? (size_t)size : 0;
         }
     }
