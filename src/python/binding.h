@@ -28,6 +28,23 @@ extern PyObject *csk_none, *csk_true, *csk_false; /* set once at import; immorta
 #undef Py_XDECREF
 #define Py_XDECREF(op) Py_DecRef((PyObject *)(op))
 int csk_init_singletons(void);
+#ifdef Py_REF_DEBUG
+/* A debug interpreter's Py_INCREF also counts into its private _Py_RefTotal: there, references
+ * are taken through the public function (release builds keep the inline increment). */
+static inline PyObject *csk_incref(PyObject *o)
+{
+    Py_IncRef(o);
+    return o;
+}
+#undef Py_INCREF
+#define Py_INCREF(op) Py_IncRef((PyObject *)(op))
+#undef Py_XINCREF
+#define Py_XINCREF(op) Py_IncRef((PyObject *)(op))
+#if PY_VERSION_HEX >= 0x030A0000 /* before 3.10, the Py_NewRef below is built on Py_INCREF */
+#undef Py_NewRef
+#define Py_NewRef(op) csk_incref((PyObject *)(op))
+#endif
+#endif
 
 /* ---- compatibility with older CPython (public API only) ---------------------------------- */
 

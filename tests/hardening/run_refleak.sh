@@ -35,9 +35,8 @@ status=0
 #   B: the rest of tests/python.
 # tests/python is split by file, greedily by size, with test_socket's run counted in lane A
 # (about a sixth of the whole).  Deselected in tests/python, as no question of leaks: Bluetooth
-# parity (Debian's interpreter has Bluetooth, csocket here may lack its headers), the public-API
-# check (Py_DEBUG's Py_INCREF itself names _Py_RefTotal) and a GIL timing ratio the slower debug
-# interpreter cannot meet.
+# parity (Debian's interpreter has Bluetooth, csocket here may lack its headers) and a GIL timing
+# ratio the slower debug interpreter cannot meet.
 mapfile -t lanes < <("$PY" - <<'PY'
 import glob, os
 files = sorted(glob.glob("tests/python/test_*.py"), key=os.path.getsize, reverse=True)
@@ -51,7 +50,7 @@ print(" ".join(lane[0]))
 print(" ".join(lane[1]))
 PY
 )
-skip='not bt_ and not test_view_is_the_interpreters_socket_module and not test_extension_uses_only_the_public_c_api and not test_lookups_release_the_gil'
+skip='not bt_ and not test_view_is_the_interpreters_socket_module and not test_lookups_release_the_gil'
 hunt() { # hunt LOG FILES...: tests/python files under the leak hunt, from build/dbg
     local out=$1
     shift
