@@ -6,6 +6,7 @@ a listener on [::1] whose accept queue is full (the kernel drops further SYNs, s
 the second is a listener on 127.0.0.1, same port.  The built-in socket.create_connection gets the
 two addresses from a stubbed getaddrinfo; csocket gets the same list through connect_addrinfos.
 """
+import errno
 import socket
 import time
 
@@ -17,21 +18,39 @@ TITLE = "connect, broken first address (timeout %g s, delay %g s)" % (TIMEOUT, D
 
 
 class _Sites:
+    """The two listeners on one port (see above); `port`, `infos` and `close()`.
+
+    The kernel picks the port for [::1] alone, so on 127.0.0.1 it may be taken (a live socket, or
+    an earlier connection in TIME_WAIT, which SO_REUSEADDR lets the listener share): then the
+    layout is built again on another port.
+    """
+
     def __init__(self):
         self.opened = []
+        for attempt in range(20):
+            try:
+                self._open()
+                return
+            except OSError as e:
+                self.close()
+                if e.errno != errno.EADDRINUSE or attempt == 19:
+                    raise
+
+    def _open(self):
         broken = self._sock(socket.AF_INET6)
         broken.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
         broken.bind(("::1", 0))
         broken.listen(0)
         self.port = broken.getsockname()[1]
+        good = self._sock(socket.AF_INET)
+        good.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        good.bind(("127.0.0.1", self.port))
+        good.listen(64)
+        self.good = good
         for _ in range(2):
             filler = self._sock(socket.AF_INET6)
             filler.setblocking(False)
             filler.connect_ex(("::1", self.port))
-        good = self._sock(socket.AF_INET)
-        good.bind(("127.0.0.1", self.port))
-        good.listen(64)
-        self.good = good
         self.infos = [
             (socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("::1", self.port, 0, 0)),
             (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", self.port)),
@@ -47,8 +66,8 @@ class _Sites:
         conn.close()
 
     def close(self):
-        for s in self.opened:
-            s.close()
+        while self.opened:
+            self.opened.pop().close()
 
 
 def _time(connect, sites, rounds):

@@ -17,6 +17,7 @@ import pytest
 
 import csocket
 from csocket import _csocket, _eyeballs
+from csocket._bench import eyeballs as _bench_eyeballs
 
 STREAM = socket.SOCK_STREAM
 TCP = socket.IPPROTO_TCP
@@ -36,31 +37,15 @@ def v4(port, host="127.0.0.1"):
 @pytest.fixture
 def sites():
     """(port, refused_port): [::1]:port hangs, 127.0.0.1:port accepts, *:refused_port refuses."""
-    opened = []
+    broken_and_good = _bench_eyeballs._Sites()  # the bench's row measures on the same layout
     try:
-        broken = socket.socket(socket.AF_INET6, STREAM)
-        opened.append(broken)
-        broken.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-        broken.bind(("::1", 0))
-        broken.listen(0)
-        port = broken.getsockname()[1]
-        for _ in range(2):  # fill the accept queue; never accepted
-            filler = socket.socket(socket.AF_INET6, STREAM)
-            opened.append(filler)
-            filler.setblocking(False)
-            filler.connect_ex(("::1", port))
-        good = socket.socket(socket.AF_INET, STREAM)
-        opened.append(good)
-        good.bind(("127.0.0.1", port))
-        good.listen(16)
         spare = socket.socket(socket.AF_INET6, STREAM)
         spare.bind(("::1", 0))
         refused_port = spare.getsockname()[1]
         spare.close()  # nothing listens there now, on either family
-        yield port, refused_port
+        yield broken_and_good.port, refused_port
     finally:
-        for s in opened:
-            s.close()
+        broken_and_good.close()
 
 
 def elapsed(f, *args, **kwargs):
