@@ -2,6 +2,8 @@
 
     python -m csocket run SCRIPT [ARGS...]     run a script with csocket installed from the start
     python -m csocket run -m MODULE [ARGS...]  the same for a module (like python -m)
+    python -m csocket run --happy-eyeballs ...  also socket.create_connection races addresses
+                                               (install(happy_eyeballs=True), as CSOCKET=he)
     python -m csocket info [--json]            which _socket this process runs on; what this build has
     python -m csocket demo                     a short live demonstration on loopback
     python -m csocket bench [--quick]          csocket against the built-in module and C, here
@@ -13,9 +15,16 @@ def _run(argv):
     if not argv or argv[0] in ("-h", "--help"):
         print(__doc__.strip())
         return 0 if argv else 2
+    happy_eyeballs = argv[0] == "--happy-eyeballs"
+    if happy_eyeballs:
+        argv = argv[1:]
+        if not argv:
+            print("python -m csocket run --happy-eyeballs: a script or -m MODULE is required",
+                  file=sys.stderr)
+            return 2
     import csocket
 
-    csocket.install()
+    csocket.install(happy_eyeballs=happy_eyeballs)
     import runpy
 
     if argv[0] == "-m":

@@ -43,10 +43,24 @@ def test_run_script_and_module(tmp_path):
     assert proc.stdout.strip() == "csocket._csocket ['x'] __main__"
 
 
+def test_run_with_happy_eyeballs(tmp_path):
+    script = tmp_path / "prog.py"
+    script.write_text("import socket, csocket\n"
+                      "print(socket.create_connection is csocket.create_connection,\n"
+                      "      csocket.installed(happy_eyeballs=True))\n")
+    proc = python("-m", "csocket", "run", "--happy-eyeballs", str(script))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["True", "True"]
+    proc = python("-m", "csocket", "run", str(script))
+    assert proc.stdout.split() == ["False", "False"]
+
+
 def test_usage_errors():
     assert python("-m", "csocket").returncode == 2
     assert python("-m", "csocket", "run").returncode == 2
     assert python("-m", "csocket", "run", "-m").returncode == 2
+    assert python("-m", "csocket", "run", "--happy-eyeballs").returncode == 2
+    assert python("-m", "csocket", "run", "--happy-eyeballs", "-m").returncode == 2
     assert python("-m", "csocket", "--help").returncode == 0
 
 
