@@ -2,7 +2,9 @@
 
 Worker threads pick random sockets from a shared pool and run random operations on them (recv,
 recv_into, recvmsg, send, sendall, sendmsg, settimeout, setblocking, close, detach and re-adopt,
-shutdown, getsockopt, replace) for a bounded time.  Meanwhile a canary thread keeps opening socket
+shutdown, getsockopt, replace; on csocket also its batch calls sendmmsg, recvmmsg, recvmmsg_into,
+send_segments and recv_segments, which on these stream pairs go through the same engine) for a
+bounded time.  Meanwhile a canary thread keeps opening socket
 pairs with the interpreter's own module; they take the numbers that closes free.  Each canary end
 holds a tag from its peer and nothing else, blocking mode, no shutdown: any read, write, flag
 change or shutdown on a reused number shows up when the canaries are checked after each round.
@@ -75,6 +77,7 @@ class Round:
         for _ in range(pool_pairs):
             self.pool.extend(self._pair())
         self.freed = set()  # numbers the pool's sockets had when closed or replaced
+        self.ops = OPS + BATCH_OPS if hasattr(S.socket, "sendmmsg") else OPS
         self.lock = threading.Lock()
 
     def _pair(self):
@@ -88,7 +91,7 @@ class Round:
     def op(self, rng, counts, current, me):
         i = rng.randrange(len(self.pool))
         s = self.pool[i]
-        name = rng.choice(OPS)
+        name = rng.choice(self.ops)
         counts[name] = counts.get(name, 0) + 1
         current[me] = (name, s, s.fileno())
         return OPERATIONS[name](self, s, i, rng)
@@ -128,6 +131,26 @@ def _sendall(r, s, i, rng):
 
 def _sendmsg(r, s, i, rng):
     s.sendmsg([b"m" * rng.choice([1, 3000]), b"n" * 10])
+
+
+def _sendmmsg(r, s, i, rng):
+    s.sendmmsg([b"b" * rng.choice([1, 2000])] * rng.choice([1, 8, 64]))
+
+
+def _recvmmsg(r, s, i, rng):
+    s.recvmmsg(rng.choice([1, 16]), rng.choice([1, 4096]))
+
+
+def _recvmmsg_into(r, s, i, rng):
+    s.recvmmsg_into([bytearray(rng.choice([1, 2048])) for _ in range(rng.choice([1, 8]))])
+
+
+def _send_segments(r, s, i, rng):
+    s.send_segments(b"g" * rng.choice([10, 50000]), rng.choice([1, 1200]))
+
+
+def _recv_segments(r, s, i, rng):
+    s.recv_segments(rng.choice([1, 65536]))
 
 
 def _settimeout(r, s, i, rng):
@@ -175,12 +198,15 @@ OPERATIONS = {
     "recv": _recv, "recv_into": _recv_into, "recvmsg": _recvmsg, "send": _send,
     "sendall": _sendall, "sendmsg": _sendmsg, "settimeout": _settimeout,
     "setblocking": _setblocking, "close": _close, "detach": _detach, "shutdown": _shutdown,
-    "query": _query, "replace": _replace,
+    "query": _query, "replace": _replace, "sendmmsg": _sendmmsg, "recvmmsg": _recvmmsg,
+    "recvmmsg_into": _recvmmsg_into, "send_segments": _send_segments,
+    "recv_segments": _recv_segments,
 }
 # Weights: mostly I/O, enough closes that numbers are freed and reused all the time.
 OPS = (["recv", "recv_into", "recvmsg", "send", "sendall", "sendmsg"] * 4
        + ["settimeout", "setblocking", "query", "replace"] * 2
        + ["close", "detach", "shutdown"])
+BATCH_OPS = ["sendmmsg", "recvmmsg", "recvmmsg_into", "send_segments", "recv_segments"] * 2
 
 
 SYSCALL_NAMES = {0: "read", 1: "write", 7: "poll", 44: "sendto", 45: "recvfrom", 46: "sendmsg",
