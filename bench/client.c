@@ -13,7 +13,7 @@
 
 #include <fcntl.h>
 #include <netdb.h>
-#include <netinet/udp.h> /* UDP_SEGMENT */
+#include <netinet/udp.h> /* UDP_SEGMENT, UDP_GRO */
 #include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
@@ -136,6 +136,15 @@ static void setup_udp_sink(struct ctx *c)
     int one = 1;
     if (setsockopt(c->b, SOL_SOCKET, SO_RCVBUF, &one, sizeof one) < 0) {
         bench_die("setsockopt(SO_RCVBUF)");
+    }
+}
+
+static void setup_udp_sink_gro(struct ctx *c)
+{
+    setup_udp_sink(c);
+    int one = 1;
+    if (setsockopt(c->b, IPPROTO_UDP, UDP_GRO, &one, sizeof one) < 0) {
+        bench_die("setsockopt(UDP_GRO)");
     }
 }
 
@@ -472,6 +481,7 @@ static const struct workload workloads[] = {
     {"recvfrom_262144", setup_udp_pair, run_recvfrom_262144},
     {"recvfrom_4096", setup_udp_pair, run_recvfrom_4096},
     {"udp_sendmmsg_32x64", setup_udp_sink, run_sendmmsg_32},
+    {"udp_gso_64k_gro", setup_udp_sink_gro, run_gso_64k},
     {"udp_gso_64k", setup_udp_sink, run_gso_64k},
     {"inet_pton_ntop", setup_none, run_inet},
     {"getaddrinfo_numeric", setup_none, run_getaddrinfo},

@@ -54,7 +54,7 @@ def main(argv=None):
     _check_contender(args.contender)
     import socket
 
-    from csocket._bench.workloads import BY_NAME, make
+    from csocket._bench.workloads import BY_NAME, NotAvailable, make
 
     workload = BY_NAME[args.workload]
     missing = _missing(workload)
@@ -64,7 +64,7 @@ def main(argv=None):
     try:
         run = make(workload.name, socket, args.port)
         run(1)
-    except AttributeError as exc:
+    except (AttributeError, NotAvailable) as exc:
         print("n/a: %s" % exc, file=sys.stderr)
         return NOT_AVAILABLE
     if args.count:

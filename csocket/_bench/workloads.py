@@ -14,11 +14,16 @@ BULK = b"x" * 65536
 IPV6 = "2001:db8:85a3::8a2e:370:7334"
 HOST = "127.0.0.1"
 TIMEOUT = 5.0
+UDP_GRO = 104  # linux/udp.h; the built-in module does not name it
 
 # service: the peer service the loop talks to (None: the process talks to itself or to nobody).
 # needs: functions of the underlying _socket the loop calls; without them it is reported "n/a".
 # target: csocket/built-in ratio the workload must reach (issue 9); 1.0 means "never slower".
 Workload = namedtuple("Workload", "name title service needs target")
+
+
+class NotAvailable(Exception):
+    """This machine cannot run the loop (a kernel feature it lacks): the row is reported n/a."""
 
 WORKLOADS = [
     Workload("recv_into_64", "recv_into 64 B (stream)", "source", (), 1.0),
@@ -40,6 +45,10 @@ WORKLOADS = [
     # The C limit is the batch call itself, which shows how much of each op is the kernel's.
     Workload("udp_sendmmsg_32x64", "sendmmsg 32x64 B (vs sendto)", None, (), 4.0),
     Workload("udp_recvmmsg_32x64", "recvmmsg 32x64 B (vs recvfrom)", None, (), 2.5),
+    # send_segments twice: to a receiver that takes coalesced datagrams whole (UDP_GRO, as a QUIC
+    # peer does), and to one that does not, where loopback splits each 64 KiB message back into 55
+    # datagrams inside the sender's own system call (that work caps even the C limit near 5.5x).
+    Workload("udp_gso_64k_gro", "send_segments 64K, GRO peer (vs sendto)", None, (), 8.0),
     Workload("udp_gso_64k", "send_segments 64K (vs sendto)", None, (), 8.0),
     Workload("inet_pton_ntop", "inet_pton+inet_ntop IPv6", None, ("inet_pton", "inet_ntop"), 1.0),
     Workload("getaddrinfo_numeric", "getaddrinfo numeric", None, ("getaddrinfo",), 1.0),
@@ -210,11 +219,18 @@ BATCH = 32
 SEGMENT = 1200
 
 
-def _udp_sink(socket):
+def _udp_sink(socket, gro=False):
     """A UDP socket nobody reads, with the smallest receive buffer: nearly every datagram is
-    dropped on arrival, so each send costs the same however long the run."""
+    dropped on arrival, so each send costs the same however long the run.  With `gro`, the socket
+    accepts coalesced datagrams (UDP_GRO) whole."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
+    if gro:
+        try:
+            s.setsockopt(socket.IPPROTO_UDP, UDP_GRO, 1)
+        except OSError as e:  # a kernel before 5.0
+            s.close()
+            raise NotAvailable("UDP_GRO: %s" % e) from None
     s.bind((HOST, 0))
     return s
 
@@ -276,8 +292,8 @@ def _udp_recvmmsg(socket, port):
     return run
 
 
-def _udp_gso(socket, port):
-    sink = _udp_sink(socket)
+def _udp_gso(socket, port, gro=False):
+    sink = _udp_sink(socket, gro)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     addr = sink.getsockname()
     if hasattr(s, "send_segments"):
@@ -345,6 +361,7 @@ _MAKERS = {
     "recvfrom_4096": lambda so, port: _recvfrom_pair(so, port, 4096),
     "udp_sendmmsg_32x64": _udp_sendmmsg,
     "udp_recvmmsg_32x64": _udp_recvmmsg,
+    "udp_gso_64k_gro": lambda so, port: _udp_gso(so, port, gro=True),
     "udp_gso_64k": _udp_gso,
     "inet_pton_ntop": _inet,
     "getaddrinfo_numeric": _getaddrinfo,
