@@ -71,21 +71,23 @@ def _interference(doc):
 def table(doc):
     """The main table: median ops/s per contender, ratios, spread, peak RSS."""
     lines = header(doc) + [""]
+    width = max([len("workload")] + [len(w["title"]) for w in doc["workloads"]])
     lines.append(
-        "%-27s %9s %9s %9s %7s %7s  %-26s %s"
-        % ("", "built-in", "csocket", "C limit", "cs/", "cs/", "spread %: min/max vs median", "peak RSS MiB")
+        "%-*s %9s %9s %9s %7s %7s  %-26s %s"
+        % (width, "", "built-in", "csocket", "C limit", "cs/", "cs/", "spread %: min/max vs median",
+           "peak RSS MiB")
     )
     lines.append(
-        "%-27s %9s %9s %9s %7s %7s  %8s %8s %8s  %5s %5s"
-        % ("workload", "ops/s", "ops/s", "ops/s", "bi", "C", "bi", "cs", "C", "bi", "cs")
+        "%-*s %9s %9s %9s %7s %7s  %8s %8s %8s  %5s %5s"
+        % (width, "workload", "ops/s", "ops/s", "ops/s", "bi", "C", "bi", "cs", "C", "bi", "cs")
     )
     notes = []
     for w in doc["workloads"]:
         r = w["results"]
         bi, cs, c = r["builtin"], r["csocket"], r["c"]
         lines.append(
-            "%-27s %9s %9s %9s %7s %7s  %8s %8s %8s  %5s %5s"
-            % (w["title"], _fmt_ops(_ops(bi)), _fmt_ops(_ops(cs)), _fmt_ops(_ops(c)),
+            "%-*s %9s %9s %9s %7s %7s  %8s %8s %8s  %5s %5s"
+            % (width, w["title"], _fmt_ops(_ops(bi)), _fmt_ops(_ops(cs)), _fmt_ops(_ops(c)),
                _fmt_ratio(_ops(cs), _ops(bi)), _fmt_ratio(_ops(cs), _ops(c)),
                _fmt_spread(bi), _fmt_spread(cs), _fmt_spread(c), _fmt_rss(bi), _fmt_rss(cs))
         )
@@ -170,9 +172,11 @@ def _rss_target(doc):
 
 def targets_lines(doc):
     lines = ["targets (issue 9; NOISE: 0.97-1.0x, FAIL below 0.97x on a 'never slower' workload):"]
-    for status, what, value, goal in targets(doc):
+    rows = targets(doc)
+    width = max(len(what) for _, what, _, _ in rows)
+    for status, what, value, goal in rows:
         shown = "-" if value is None else ("%+.2f" % value if "RSS" in what else "%.2f" % value)
-        lines.append("  %-5s %-55s %7s  (target %s)" % (status, what, shown, goal))
+        lines.append("  %-5s %-*s %7s  (target %s)" % (status, width, what, shown, goal))
     return lines
 
 
