@@ -25,6 +25,7 @@ Workload = namedtuple("Workload", "name title service needs target")
 class NotAvailable(Exception):
     """This machine cannot run the loop (a kernel feature it lacks): the row is reported n/a."""
 
+
 WORKLOADS = [
     Workload("recv_into_64", "recv_into 64 B (stream)", "source", (), 1.0),
     Workload("recv_into_64_timeout", "recv_into 64 B, timeout", "source", (), 2.0),

@@ -39,10 +39,10 @@ def sites():
     """(port, refused_port): [::1]:port hangs, 127.0.0.1:port accepts, *:refused_port refuses."""
     broken_and_good = _bench_eyeballs._Sites()  # the bench's row measures on the same layout
     try:
-        spare = socket.socket(socket.AF_INET6, STREAM)
-        spare.bind(("::1", 0))
-        refused_port = spare.getsockname()[1]
-        spare.close()  # nothing listens there now, on either family
+        with socket.socket(socket.AF_INET6, STREAM) as spare:
+            spare.bind(("::1", 0))
+            refused_port = spare.getsockname()[1]
+        # nothing listens on refused_port now, on either family
         yield broken_and_good.port, refused_port
     finally:
         broken_and_good.close()

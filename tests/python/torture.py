@@ -4,10 +4,10 @@ Worker threads pick random sockets from a shared pool and run random operations 
 recv_into, recvmsg, send, sendall, sendmsg, settimeout, setblocking, close, detach and re-adopt,
 shutdown, getsockopt, replace; on csocket also its batch calls sendmmsg, recvmmsg, recvmmsg_into,
 send_segments and recv_segments, which on these stream pairs go through the same engine) for a
-bounded time.  Meanwhile a canary thread keeps opening socket
-pairs with the interpreter's own module; they take the numbers that closes free.  Each canary end
-holds a tag from its peer and nothing else, blocking mode, no shutdown: any read, write, flag
-change or shutdown on a reused number shows up when the canaries are checked after each round.
+bounded time.  Meanwhile a canary thread keeps opening socket pairs with the interpreter's own
+module; they take the numbers that closes free.  Each canary end holds a tag from its peer and
+nothing else, blocking mode, no shutdown: any read, write, flag change or shutdown on a reused
+number shows up when the canaries are checked after each round.
 
 Timeouts in the pool stay short (no blocking mode: two sockets blocked in send at each other with
 both objects closed would wait for ever with either module), so every call ends within a round.
