@@ -9,6 +9,7 @@
  * Input: 1 byte choosing the check, then its fields.
  */
 #include "fuzz.h"
+#include "../tests/c/cmsg_libc.h"
 
 static size_t closed_count;
 int fuzz_close(int fd)
@@ -18,29 +19,11 @@ int fuzz_close(int fd)
     return 0;
 }
 
-/* The libc walk, with the status rules the built-in module applies to each header:
- * 1 whole, 2 truncated (data cut at the buffer's end), -1 unusable header. */
-static int libc_item(const struct msghdr *msg, const struct cmsghdr *h, size_t *datalen)
-{
-    size_t off = (size_t)((const unsigned char *)h - (const unsigned char *)msg->msg_control);
-    if (off > msg->msg_controllen || msg->msg_controllen - off < CMSG_LEN(0) ||
-        h->cmsg_len < CMSG_LEN(0)) {
-        return -1;
-    }
-    size_t room = msg->msg_controllen - off - CMSG_LEN(0);
-    size_t claimed = h->cmsg_len - CMSG_LEN(0);
-    *datalen = claimed <= room ? claimed : room;
-    return claimed <= room ? CSK_CMSG_OK : CSK_CMSG_TRUNCATED;
-}
-
 /* Walk `buf` both ways and compare; returns the whole descriptors in SCM_RIGHTS items. */
 static size_t walk_both(unsigned char *buf, size_t len)
 {
     struct msghdr msg;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_control = buf;
-    msg.msg_controllen = len;
-    struct cmsghdr *h = len > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+    struct cmsghdr *h = libc_cmsg_first(&msg, buf, len);
     csk_cmsg_walk w;
     csk_cmsg_item item;
     size_t fds = 0;
@@ -52,8 +35,8 @@ static size_t walk_both(unsigned char *buf, size_t len)
             return fds;
         }
         size_t datalen = 0;
-        int want = libc_item(&msg, h, &datalen);
-        if (want < 0) {
+        int want = libc_cmsg_item(&msg, h, &datalen);
+        if (want == CSK_CMSG_MALFORMED) {
             CHECK(st == CSK_CMSG_MALFORMED);
             return fds;
         }
@@ -79,13 +62,9 @@ static size_t walk_both(unsigned char *buf, size_t len)
 static size_t gro_expected(unsigned char *buf, size_t len)
 {
     struct msghdr msg;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_control = buf;
-    msg.msg_controllen = len;
-    for (struct cmsghdr *h = len > 0 ? CMSG_FIRSTHDR(&msg) : NULL; h != NULL;
-         h = CMSG_NXTHDR(&msg, h)) {
+    for (struct cmsghdr *h = libc_cmsg_first(&msg, buf, len); h != NULL; h = CMSG_NXTHDR(&msg, h)) {
         size_t datalen = 0;
-        if (libc_item(&msg, h, &datalen) != CSK_CMSG_OK) {
+        if (libc_cmsg_item(&msg, h, &datalen) != CSK_CMSG_OK) {
             break;
         }
         if (h->cmsg_level == SOL_UDP && h->cmsg_type == UDP_GRO && datalen >= sizeof(int)) {

@@ -6,8 +6,7 @@
  * to each header.  Each buffer is copied into memory of exactly its size, so a sanitizer build
  * catches any read past it.  Items print as "status:level:type:len;".
  */
-#include "platform.h"
-#include "csk.h"
+#include "cmsg_libc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,36 +31,19 @@ static void walk_core(const unsigned char *buf, size_t len)
     }
 }
 
-/* The libc walk: 0 for a whole item, 1 for one cut short, -1 for a header that cannot be used. */
-static int libc_status(const struct msghdr *msg, const struct cmsghdr *h, size_t *datalen)
-{
-    size_t off = (size_t)((const unsigned char *)h - (const unsigned char *)msg->msg_control);
-    if (off > msg->msg_controllen || msg->msg_controllen - off < CMSG_LEN(0) ||
-        h->cmsg_len < CMSG_LEN(0)) {
-        return -1;
-    }
-    size_t room = msg->msg_controllen - off - CMSG_LEN(0);
-    size_t claimed = h->cmsg_len - CMSG_LEN(0);
-    *datalen = claimed <= room ? claimed : room;
-    return claimed <= room ? 0 : 1;
-}
-
 static void walk_libc(unsigned char *buf, size_t len)
 {
     struct msghdr msg;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_control = buf;
-    msg.msg_controllen = len;
-    for (struct cmsghdr *h = len > 0 ? CMSG_FIRSTHDR(&msg) : NULL; h != NULL;
-         h = CMSG_NXTHDR(&msg, h)) {
+    for (struct cmsghdr *h = libc_cmsg_first(&msg, buf, len); h != NULL; h = CMSG_NXTHDR(&msg, h)) {
         size_t datalen = 0;
-        int st = libc_status(&msg, h, &datalen);
-        if (st < 0) {
+        int st = libc_cmsg_item(&msg, h, &datalen);
+        if (st == CSK_CMSG_MALFORMED) {
             printf("M;");
             break;
         }
-        printf("%c:%d:%d:%zu;", st == 0 ? 'O' : 'T', h->cmsg_level, h->cmsg_type, datalen);
-        if (st != 0) {
+        printf("%c:%d:%d:%zu;", st == CSK_CMSG_OK ? 'O' : 'T', h->cmsg_level, h->cmsg_type,
+               datalen);
+        if (st != CSK_CMSG_OK) {
             break;
         }
     }
