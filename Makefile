@@ -36,7 +36,15 @@ bootstrap:
 
 build: bootstrap
 	$(call say_python,build)
-	@$(PY) setup.py -q build_ext --inplace 2>&1 | grep -v -e '^running' -e 'Warning' -e 'warnings.warn' || true
+	@mkdir -p build
+	@status=0; $(PY) setup.py -q build_ext --inplace >build/build_ext.log 2>&1 || status=$$?; \
+	 grep -v -e '^running' -e 'Warning' -e 'warnings.warn' build/build_ext.log || true; \
+	 if [ $$status -ne 0 ]; then \
+	     rm -f csocket/_csocket.*.so; \
+	     echo "build: the extension did not compile (exit $$status; whole log: build/build_ext.log);" \
+	          "the previous one is removed so nothing runs stale code" >&2; \
+	     exit 1; \
+	 fi
 	@$(PY) -c 'import csocket._csocket'
 
 demo: build
@@ -78,7 +86,7 @@ lint:
 format:
 	@clang-format -i src/core/*.[ch] src/python/*.[ch] tests/c/*.c
 
-# The benchmark (issue 9): a C peer and a C-limit client beside the Python contenders.
+# The benchmark: a C peer and a C-limit client beside the Python contenders.
 BENCH_BIN := build/bench/peer build/bench/client
 
 build/bench/%: bench/%.c bench/bench.h
@@ -103,7 +111,7 @@ bench-syscalls: bench-deps
 clean:
 	rm -rf build dist csocket/*.so *.egg-info .mypy_cache
 
-# Adoption (issue 10): type stubs checked against the built extension; sdist and wheel, and a
+# Adoption: type stubs checked against the built extension; sdist and wheel, and a
 # fresh environment that installs the sdist.  CSOCKET=1 in the caller's environment would turn
 # csocket on in every child process (the built-in side of the comparisons included): never pass it on.
 unexport CSOCKET
@@ -123,7 +131,7 @@ test-dist: dist
 	$(call say_python,test-dist)
 	@$(PY) tests/dist/smoke.py dist/csocket-*.tar.gz
 
-# Real clients (issue 10): httpx, urllib3, PyMySQL, websockets and aiohttp against nginx, MariaDB
+# Real clients: httpx, urllib3, PyMySQL, websockets and aiohttp against nginx, MariaDB
 # and their own servers on loopback, each scenario on the built-in module and on csocket.
 .PHONY: test-integration integration-deps
 
@@ -134,7 +142,7 @@ test-integration: integration-deps build
 	$(call say_python,test-integration)
 	@$(PY) -m pytest -q -p no:cacheprovider tests/integration
 
-# Reliability under stress (issue 11): the torture tests at length, then 10,000 concurrent
+# Reliability under stress: the torture tests at length, then 10,000 concurrent
 # connections (load.py) and a multi-GiB soak (soak.py); bounded, about 10 minutes.  Sizes come
 # from the environment: CSOCKET_TORTURE_SECONDS, CSOCKET_BADINPUT_EXAMPLES, CSOCKET_SIGNAL_ROUNDS,
 # CSOCKET_LOAD_CONNECTIONS / _SECONDS / _CLIENTS, CSOCKET_SOAK_SECONDS / _GIB.
@@ -150,7 +158,7 @@ test-stress: build
 	@CSOCKET_SOAK_SECONDS=$${CSOCKET_SOAK_SECONDS:-150} CSOCKET_SOAK_GIB=$${CSOCKET_SOAK_GIB:-80} \
 	 $(PY) tests/stress/soak.py
 
-# ---- hardening (issue 11): sanitizers, reference leaks, memcheck, fuzzing ----------------------
+# ---- hardening: sanitizers, reference leaks, memcheck, fuzzing ----------------------
 # Each builds csocket into a directory of its own under build/ (never the in-place extension).
 FUZZ_SECONDS ?= 45
 .PHONY: hardening-deps test-asan test-refleak test-valgrind fuzz fuzz-c fuzz-python test-hardening
