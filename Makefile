@@ -86,7 +86,7 @@ lint:
 format:
 	@clang-format -i src/core/*.[ch] src/python/*.[ch] tests/c/*.c
 
-# The benchmark: a C peer and a C-limit client beside the Python contenders.
+# The benchmark (bench/, not shipped): a C peer and a C-limit client beside the Python contenders.
 BENCH_BIN := build/bench/peer build/bench/client
 
 build/bench/%: bench/%.c bench/bench.h
@@ -98,15 +98,15 @@ bench-deps: build $(BENCH_BIN)
 
 bench: bench-deps
 	$(call say_python,bench)
-	@$(PY) -m csocket bench
+	@$(PY) -m bench
 
 bench-quick: bench-deps
 	$(call say_python,bench-quick)
-	@$(PY) -m csocket bench --quick
+	@$(PY) -m bench --quick
 
 bench-syscalls: bench-deps
 	$(call say_python,bench-syscalls)
-	@$(PY) -m csocket bench --syscalls
+	@$(PY) -m bench --syscalls
 
 clean:
 	rm -rf build dist csocket/*.so *.egg-info .mypy_cache

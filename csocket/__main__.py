@@ -6,9 +6,15 @@
                                                (install(happy_eyeballs=True), as CSOCKET=he)
     python -m csocket info [--json]            which _socket this process runs on; what this build has
     python -m csocket demo                     a short live demonstration on loopback
-    python -m csocket bench [--quick]          csocket against the built-in module and C, here
+
+The benchmark is not part of the installed package: it lives in the source checkout's bench/
+folder (make bench there); `python -m csocket bench` says so.
 """
 import sys
+
+BENCH_MOVED = ("python -m csocket bench: the benchmark is not part of the installed package.\n"
+               "In a source checkout of csocket: make bench-quick (about a minute and a half), "
+               "make bench, make bench-syscalls,\nor python -m bench --help from its top folder.")
 
 
 def _run(argv):
@@ -54,9 +60,8 @@ def main(argv=None):
 
         return _demo.main(argv[1:])
     if command == "bench":
-        from csocket import _bench
-
-        return _bench.main(argv[1:])
+        print(BENCH_MOVED, file=sys.stderr)
+        return 2
     print(__doc__.strip(), file=sys.stderr if command not in ("-h", "--help") else sys.stdout)
     return 0 if command in ("-h", "--help") else 2
 

@@ -1,4 +1,4 @@
-"""The benchmark instrument (csocket/_bench, bench/*.c): that it measures what it says it does.
+"""The benchmark instrument (bench/*.py, bench/*.c): that it measures what it says it does.
 
 No test here judges a speed: they check that the peers serve, that every workload's loop runs on
 both contenders in a fresh process, that the C client speaks its JSON, that processes are timed
@@ -16,8 +16,8 @@ import pytest
 
 import csocket
 from csocket import _csocket
-from csocket._bench import report, runner
-from csocket._bench.workloads import WORKLOADS
+from bench import report, runner
+from bench.workloads import WORKLOADS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -107,7 +107,7 @@ def test_every_loop_runs_in_a_fresh_process(peer, workload, contender):
 
 
 def test_worker_refuses_a_contender_it_is_not():
-    outcome = runner.spawn([sys.executable, "-m", "csocket._bench.worker", "--contender", "csocket",
+    outcome = runner.spawn([sys.executable, "-m", "bench.worker", "--contender", "csocket",
                             "--workload", "socket_close", "--count", "1"])
     assert outcome.returncode != 0
     assert "not installed" in outcome.err
@@ -190,7 +190,7 @@ def test_report_chart_is_a_png(tmp_path):
     # In a child: matplotlib keeps its font files open for the life of the process.
     doc, path = tmp_path / "doc.json", tmp_path / "chart.png"
     doc.write_text(json.dumps(_doc(a=(1e6, 2e6, 3e6, 2.0), b=(1e6, 0.5e6, None, 1.0))))
-    code = "import json, sys; from csocket._bench import report; " \
+    code = "import json, sys; from bench import report; " \
            "sys.exit(not report.chart(json.load(open(sys.argv[1])), sys.argv[2]))"
     outcome = runner.spawn([sys.executable, "-c", code, str(doc), str(path)])
     assert outcome.returncode == 0, outcome.err

@@ -16,8 +16,8 @@ import time
 import pytest
 
 import csocket
+from bench import eyeballs as _bench_eyeballs
 from csocket import _csocket, _eyeballs
-from csocket._bench import eyeballs as _bench_eyeballs
 
 STREAM = socket.SOCK_STREAM
 TCP = socket.IPPROTO_TCP

@@ -64,6 +64,13 @@ def test_usage_errors():
     assert python("-m", "csocket", "--help").returncode == 0
 
 
+def test_bench_says_where_the_benchmark_lives():
+    proc = python("-m", "csocket", "bench", "--quick")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "not part of the installed package" in proc.stderr and "make bench" in proc.stderr
+    assert not os.path.exists(os.path.join(os.path.dirname(csocket.__file__), "_bench"))
+
+
 def test_view_leaves_the_process_alone():
     proc = python("-c", "import sys, csocket.socket as s; "
                         "print('_socket' in sys.modules, 'socket' in sys.modules, s._socket.__name__)")

@@ -1,7 +1,7 @@
 """One benchmark process: one workload, one contender, one round (a pyperf worker).
 
-The runner starts it fresh for every round, as ``python -m csocket._bench.worker ...`` for the
-built-in module and as ``python -m csocket run -m csocket._bench.worker ...`` for csocket, so both
+The runner starts it fresh for every round, as ``python -m bench.worker ...`` for the
+built-in module and as ``python -m csocket run -m bench.worker ...`` for csocket, so both
 run the interpreter's own socket.py and differ only in the ``_socket`` underneath.  The arguments
 after our own go to pyperf's worker mode (``--worker --loops N ...``), which warms up, times and
 writes the run as pyperf JSON.  ``--count N`` instead runs N operations once, untimed by pyperf
@@ -14,7 +14,7 @@ NOT_AVAILABLE = 3
 
 
 def _own_args(argv):
-    parser = argparse.ArgumentParser(prog="csocket._bench.worker", add_help=False)
+    parser = argparse.ArgumentParser(prog="bench.worker", add_help=False)
     parser.add_argument("--contender", choices=("builtin", "csocket"), required=True)
     parser.add_argument("--workload", required=True)
     parser.add_argument("--port", type=int, default=0)
@@ -54,7 +54,7 @@ def main(argv=None):
     _check_contender(args.contender)
     import socket
 
-    from csocket._bench.workloads import BY_NAME, NotAvailable, make
+    from bench.workloads import BY_NAME, NotAvailable, make
 
     workload = BY_NAME[args.workload]
     missing = _missing(workload)

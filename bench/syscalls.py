@@ -1,4 +1,4 @@
-"""python -m csocket bench --syscalls: system calls per operation, counted by strace, per contender.
+"""python -m bench --syscalls: system calls per operation, counted by strace, per contender.
 
 Each key workload runs N and then 2N operations, each in a fresh process under ``strace -f -c``;
 the difference divided by N is what one operation costs, with start-up, imports and set-up
@@ -11,8 +11,8 @@ import shutil
 import subprocess
 import tempfile
 
-from csocket._bench import report, runner
-from csocket._bench.workloads import BY_NAME
+from bench import report, runner
+from bench.workloads import BY_NAME
 
 KEY_WORKLOADS = (
     "recv_into_64",

@@ -18,7 +18,7 @@ UDP_GRO = 104  # linux/udp.h; the built-in module does not name it
 
 # service: the peer service the loop talks to (None: the process talks to itself or to nobody).
 # needs: functions of the underlying _socket the loop calls; without them it is reported "n/a".
-# target: csocket/built-in ratio the workload must reach (issue 9); 1.0 means "never slower".
+# target: csocket/built-in ratio the workload must reach; 1.0 means "never slower".
 Workload = namedtuple("Workload", "name title service needs target")
 
 
@@ -372,7 +372,7 @@ _MAKERS = {
 
 def _asyncio_maker(name):
     def maker(socket, port):
-        from csocket._bench import aio
+        from bench import aio
 
         return aio.make(name, socket)
 

@@ -1,4 +1,4 @@
-"""Show a benchmark result document: the table, the targets of issue 9, the JSON file, the PNG chart.
+"""Show a benchmark result document: the table, the targets, the JSON file, the PNG chart.
 
 Everything here reads the document runner.py builds (or one loaded back from latest.json), so a
 saved result can be shown again without measuring again.
@@ -7,7 +7,7 @@ import json
 import os
 
 LABELS = {"builtin": "built-in", "csocket": "csocket", "c": "C limit"}
-NOISE = 0.97  # issue 9: below this a "never slower" workload is a regression, not noise
+NOISE = 0.97  # below this a "never slower" workload is a regression, not noise
 MIB = 1024.0
 
 
@@ -47,7 +47,7 @@ def header(doc):
     m = doc["machine"]
     s = doc["settings"]
     peer = {"c": "C peer (bench/peer.c)",
-            "python": "PYTHON FALLBACK PEER (csocket/_bench/pypeer.py; the C peer is faster, so "
+            "python": "PYTHON FALLBACK PEER (bench/pypeer.py; the C peer is faster, so "
                       "peer-bound workloads show smaller differences)"}[doc["peer"]]
     cpus = {"same": "peer and measured process pinned to one CPU", "split": "peer and measured "
             "process pinned to two CPUs", "none": "no CPU pinning"}[s.get("cpus", "none")]
@@ -126,7 +126,7 @@ def _ratio(doc, name_a, contender_a, name_b, contender_b):
 
 
 def targets(doc):
-    """Each target of issue 9 with its measured value: list of (status, what, value, goal)."""
+    """Each target with its measured value: list of (status, what, value, goal)."""
     out = []
     for w in doc["workloads"]:
         ratio = _ratio(doc, w["name"], "csocket", w["name"], "builtin")
@@ -171,7 +171,7 @@ def _rss_target(doc):
 
 
 def targets_lines(doc):
-    lines = ["targets (issue 9; NOISE: 0.97-1.0x, FAIL below 0.97x on a 'never slower' workload):"]
+    lines = ["targets (NOISE: 0.97-1.0x, FAIL below 0.97x on a 'never slower' workload):"]
     rows = targets(doc)
     width = max(len(what) for _, what, _, _ in rows)
     for status, what, value, goal in rows:

@@ -23,7 +23,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from csocket._bench.workloads import WORKLOADS
+from bench.workloads import WORKLOADS
 
 CONTENDERS = ("builtin", "csocket", "c")
 MODES = {
@@ -35,10 +35,8 @@ NOT_AVAILABLE = 3
 PROCESS_TIMEOUT = 120.0
 
 
-def checkout_root():
-    """The source checkout this package runs from, or None for an installed package."""
-    root = Path(__file__).resolve().parents[2]
-    return root if (root / "bench" / "peer.c").is_file() else None
+# The harness lives in the checkout's bench/ folder, never in the installed package.
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def find_binaries():
@@ -46,9 +44,7 @@ def find_binaries():
     candidates = []
     if os.environ.get("CSOCKET_BENCH_BIN"):
         candidates.append(Path(os.environ["CSOCKET_BENCH_BIN"]))
-    root = checkout_root()
-    if root is not None:
-        candidates.append(root / "build" / "bench")
+    candidates.append(ROOT / "build" / "bench")
     for directory in candidates:
         if all(os.access(directory / name, os.X_OK) for name in ("peer", "client")):
             return directory
@@ -56,10 +52,14 @@ def find_binaries():
 
 
 def _child_env():
-    """The environment of every child: this csocket first on the path, whatever else it had."""
+    """The environment of every child: the csocket this process imported first on the path (a
+    build variant's, under the sanitizers), then the checkout for the bench package itself."""
+    import csocket
+
     env = dict(os.environ)
-    package_parent = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
+    package_parent = str(Path(csocket.__file__).resolve().parents[1])
+    path = (package_parent, str(ROOT), env.get("PYTHONPATH"))
+    env["PYTHONPATH"] = os.pathsep.join(p for p in path if p)
     return env
 
 
@@ -92,7 +92,7 @@ class Peer:
         if bindir is not None:
             argv, self.kind = [str(bindir / "peer")], "c"
         else:
-            argv, self.kind = [sys.executable, "-m", "csocket._bench.pypeer"], "python"
+            argv, self.kind = [sys.executable, "-m", "bench.pypeer"], "python"
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_child_env())
         line = self.proc.stdout.readline()
         if not line:
@@ -163,7 +163,7 @@ def python_argv(contender, workload, port):
     argv = [sys.executable, "-m"]
     if contender == "csocket":
         argv += ["csocket", "run", "-m"]
-    return argv + ["csocket._bench.worker", "--contender", contender, "--workload", workload, "--port", str(port)]
+    return argv + ["bench.worker", "--contender", contender, "--workload", workload, "--port", str(port)]
 
 
 class Cell:

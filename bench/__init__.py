@@ -1,15 +1,16 @@
-"""python -m csocket bench: csocket against the built-in _socket and a C client, on this machine.
+"""The benchmark: csocket against the built-in _socket and a C client, on this machine.
 
-    python -m csocket bench [--quick]            the comparison (quick: about a minute and a half)
-    python -m csocket bench --only recv,settimeout   some workloads (names or prefixes)
-    python -m csocket bench --syscalls           system calls per operation (needs strace)
-    python -m csocket bench --show FILE.json     show a saved result again
-    python -m csocket bench --eyeballs           only the Happy Eyeballs row (broken first address)
+It lives in the source checkout, not in the installed package.  From the checkout's top folder:
 
-Every contender runs the same loops against the same peer, each round in a fresh process.  From a
-source checkout `make bench` builds the C peer and the C-limit client first; an installed package
-without them uses a Python peer (labelled as such) and leaves the C-limit column empty.
-Needs pyperf (and matplotlib for the chart): pip install 'csocket[bench]'.
+    python -m bench [--quick]                    the comparison (quick: about a minute and a half)
+    python -m bench --only recv,settimeout       some workloads (names or prefixes)
+    python -m bench --syscalls                   system calls per operation (needs strace)
+    python -m bench --show FILE.json             show a saved result again
+    python -m bench --eyeballs                   only the Happy Eyeballs row (broken first address)
+
+`make bench`, `make bench-quick` and `make bench-syscalls` build the C peer and the C-limit client
+first and install the bench extra (pyperf, matplotlib); without the compiled peer a Python peer
+serves (labelled as such) and the C-limit column stays empty.
 
 Modules: workloads (the loops), aio (the asyncio programs), worker (one measured process), runner
 (rounds and processes), report (table, targets, JSON, PNG), syscalls (strace counts), pypeer,
@@ -20,11 +21,11 @@ import json
 import os
 import sys
 
-from csocket._bench import report, runner
+from bench import report, runner
 
 
 def _parser():
-    p = argparse.ArgumentParser(prog="python -m csocket bench", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="fewer rounds and shorter values")
     p.add_argument("--only", default="", help="comma-separated workload names or prefixes")
     p.add_argument("--contenders", default="builtin,csocket,c", help="default: builtin,csocket,c")
@@ -42,16 +43,13 @@ def _parser():
 
 
 def _output_dir(args):
-    if args.output:
-        return args.output
-    root = runner.checkout_root()
-    return str(root / "bench" / "results") if root else "csocket-bench-results"
+    return args.output or str(runner.ROOT / "bench" / "results")
 
 
 def _show(doc):
     print("\n".join(report.table(doc)))
     if "eyeballs" in doc:
-        from csocket._bench import eyeballs
+        from bench import eyeballs
 
         print("\n".join(eyeballs.lines(doc["eyeballs"])))
     print()
@@ -66,7 +64,7 @@ def _need_pyperf():
     try:
         import pyperf  # noqa: F401
     except ImportError:
-        print("python -m csocket bench needs pyperf: pip install 'csocket[bench]'", file=sys.stderr)
+        print("python -m bench needs pyperf: make bench-deps (the bench extra)", file=sys.stderr)
         return False
     return True
 
@@ -78,12 +76,12 @@ def main(argv=None):
             _show(json.load(f))
         return 0
     if args.syscalls:
-        from csocket._bench import syscalls
+        from bench import syscalls
 
         return syscalls.main(args.only, _output_dir(args), args.python_peer, args.cpus or "same")
     mode = "quick" if args.quick else "full"
     if args.eyeballs:
-        from csocket._bench import eyeballs
+        from bench import eyeballs
 
         print("\n".join(eyeballs.lines(eyeballs.measure(EYEBALLS_ROUNDS[mode]))))
         return 0
@@ -97,7 +95,7 @@ def main(argv=None):
     workloads = runner.selected(args.only)
     doc, suites = runner.run(workloads, contenders, settings, mode, force_python_peer=args.python_peer)
     if not args.only:
-        from csocket._bench import eyeballs
+        from bench import eyeballs
 
         doc["eyeballs"] = eyeballs.measure(EYEBALLS_ROUNDS[mode])
     print()
@@ -112,6 +110,6 @@ def main(argv=None):
     if report.chart(doc, os.path.join(out, stem + ".png")):
         written.append(os.path.join(out, stem + ".png"))
     else:
-        print("(no chart: matplotlib is not installed; pip install 'csocket[bench]')")
+        print("(no chart: matplotlib is not installed; make bench-deps installs it)")
     print("\nwrote " + ", ".join(written) + " and %s-pyperf-*.json (python -m pyperf compare_to ...)" % stem)
     return 0
