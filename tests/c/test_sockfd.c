@@ -1,7 +1,5 @@
-/* Descriptors and the per-thread receive buffer. */
+/* Descriptors (src/core/sockfd.c); the per-thread receive buffer has its own, test_scratch.c. */
 #include "harness.h"
-
-#include <pthread.h>
 
 static void assert_cloexec(int fd)
 {
@@ -54,35 +52,12 @@ static void test_nonblocking_switch(void **state)
     csk_close(fd);
 }
 
-static void *scratch_of_thread(void *arg)
-{
-    (void)arg;
-    return csk_scratch(1);
-}
-
-static void test_scratch_is_per_thread_and_stable(void **state)
-{
-    (void)state;
-    void *a = csk_scratch(64);
-    assert_non_null(a);
-    assert_ptr_equal(csk_scratch(CSK_SCRATCH_MAX), a); /* never moves */
-    assert_null(csk_scratch(CSK_SCRATCH_MAX + 1));
-    assert_int_equal(csk_scratch_held(), CSK_SCRATCH_MAX);
-    pthread_t t;
-    void *other = NULL;
-    pthread_create(&t, NULL, scratch_of_thread, NULL);
-    pthread_join(t, &other);
-    assert_non_null(other);
-    assert_ptr_not_equal(other, a);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         CSK_TEST(test_new_descriptors_are_close_on_exec),
         CSK_TEST(test_errors_are_negative_errno),
         CSK_TEST(test_nonblocking_switch),
-        CSK_TEST(test_scratch_is_per_thread_and_stable),
     };
     return cmocka_run_group_tests_name("sockfd", tests, NULL, NULL);
 }
