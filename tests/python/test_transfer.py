@@ -176,29 +176,6 @@ def test_recv_from_connected_stream_has_no_address(S):
         assert data == b"z" and addr is None
 
 
-def test_sockopts(S):
-    with S.socket() as s:
-        s.setsockopt(S.SOL_SOCKET, S.SO_REUSEADDR, 1)
-        assert s.getsockopt(S.SOL_SOCKET, S.SO_REUSEADDR) == 1
-        s.setsockopt(S.IPPROTO_TCP, S.TCP_NODELAY, True)
-        assert s.getsockopt(S.IPPROTO_TCP, S.TCP_NODELAY) == 1
-        linger = (1).to_bytes(4, "little") + (5).to_bytes(4, "little")
-        s.setsockopt(S.SOL_SOCKET, S.SO_LINGER, linger)
-        assert s.getsockopt(S.SOL_SOCKET, S.SO_LINGER, 8) == linger
-        with pytest.raises(OSError, match="buflen out of range"):
-            s.getsockopt(S.SOL_SOCKET, S.SO_LINGER, 1025)
-        with pytest.raises(OSError, match="buflen out of range"):
-            s.getsockopt(S.SOL_SOCKET, S.SO_LINGER, -1)
-        with pytest.raises(TypeError):
-            s.setsockopt(S.SOL_SOCKET, S.SO_REUSEADDR, 2**40)
-        with pytest.raises(TypeError):
-            s.setsockopt(S.SOL_SOCKET, S.SO_REUSEADDR, "1")
-        with pytest.raises(TypeError):
-            s.setsockopt(S.SOL_SOCKET, S.SO_REUSEADDR, 1, 4)
-        with pytest.raises(OSError):
-            s.setsockopt(S.SOL_SOCKET, 12345, 1)
-
-
 def test_blocking_send_is_never_short(S):
     """A blocking send() waits for room rather than returning a partial count."""
     a, b = S.socketpair()
