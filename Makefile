@@ -14,22 +14,27 @@ define say_python
 endef
 
 .PHONY: help bootstrap build demo test test-c test-python stdlib-test test-matrix lint format clean \
-        bench bench-quick bench-syscalls bench-deps stubtest dist test-dist
+        bench bench-quick bench-syscalls bench-deps stubtest dist test-dist docs
 
 help:
-	@echo "make demo         set up, build, and show csocket at work beside the built-in module"
-	@echo "make test         C unit tests, CPython's socket suites (built-in vs csocket), pytest"
-	@echo "make build        rebuild the extension in place"
-	@echo "make test-c | test-python | stdlib-test   one part of make test"
-	@echo "make test-matrix  every CPython 3.9-3.13 here: its own test_socket and pytest (nox)"
-	@echo "make lint | format   check or apply .clang-format to the C sources"
-	@echo "make bench        csocket vs built-in vs C: table, bench/results/latest.{json,png}"
-	@echo "make test-asan | test-refleak | test-valgrind | fuzz   hardening checks (test-hardening: all)"
-	@echo "make bench-quick  the same in under two minutes | make bench-syscalls  strace counts"
-	@echo "make stubtest     the type stubs against the built extension (part of make test)"
-	@echo "make dist         sdist and wheel in dist/ | make test-dist  install the sdist afresh, smoke test"
-	@echo "make test-integration  httpx, urllib3, PyMySQL, websockets, aiohttp vs nginx/MariaDB, both modules"
-	@echo "make test-stress  torture tests at length, 10,000 connections, a multi-GiB soak (~10 min)"
+	@echo "Start here"
+	@echo "  make demo            set up, build, and show csocket at work beside the built-in module"
+	@echo "  make test            C unit tests, CPython's socket suites (built-in vs csocket), API check, stubs, pytest"
+	@echo "  make build           rebuild the extension in place (fails, and removes it, on a compile error)"
+	@echo "  make docs            the documentation site in build/docs/html (warnings are errors)"
+	@echo "Parts of make test"
+	@echo "  make test-c | test-python | stdlib-test | stubtest"
+	@echo "Wider and longer"
+	@echo "  make test-matrix     every CPython 3.9-3.13 here: its own test_socket and pytest (nox; MATRIX=\"3.9 3.13\")"
+	@echo "  make test-integration  httpx, urllib3, PyMySQL, websockets, aiohttp vs nginx/MariaDB, both modules"
+	@echo "  make test-hardening  test-asan, test-refleak, test-valgrind and fuzz (fuzz-c, fuzz-python)"
+	@echo "  make test-stress     torture tests at length, 10,000 connections, a multi-GiB soak (~10 min)"
+	@echo "Benchmark (bench/, not in the installed package)"
+	@echo "  make bench-quick     about a minute and a half: table, bench/results/latest.{json,png}"
+	@echo "  make bench           ten rounds | make bench-syscalls  strace counts per operation"
+	@echo "Packaging and housekeeping"
+	@echo "  make dist            sdist and wheel in dist/ | make test-dist  install the sdist afresh, smoke test"
+	@echo "  make lint | format   check or apply .clang-format | make clean  remove build outputs"
 
 bootstrap:
 	@PYTHON=$(PYTHON) VENV=$(VENV) scripts/bootstrap
@@ -110,6 +115,14 @@ bench-syscalls: bench-deps
 
 clean:
 	rm -rf build dist csocket/*.so *.egg-info .mypy_cache
+
+# The documentation site (docs/, Sphinx): every warning is an error, and the environment is
+# read afresh (-E) so that the API pages' check of the stub sees every page.
+docs: build
+	@PYTHON=$(PYTHON) VENV=$(VENV) EXTRAS=docs scripts/bootstrap
+	$(call say_python,docs)
+	@$(PY) -m sphinx -W --keep-going -E -q -b html docs build/docs/html
+	@echo "docs: build/docs/html/index.html"
 
 # Adoption: type stubs checked against the built extension; sdist and wheel, and a
 # fresh environment that installs the sdist.  CSOCKET=1 in the caller's environment would turn
