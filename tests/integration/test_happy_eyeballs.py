@@ -1,6 +1,6 @@
-"""The README's urllib3 adapter for csocket.create_connection, run as written against a local
-HTTP server: urllib3 (and requests, which uses it) connect through the race, keep their socket
-options and their timeouts."""
+"""The documented urllib3 adapter for csocket.create_connection (docs/guide/happy-eyeballs.md),
+run as written against a local HTTP server: urllib3 (and requests, which uses it) connect through
+the race, keep their socket options and their timeouts."""
 import http.server
 import os
 import re
@@ -12,14 +12,14 @@ import pytest
 urllib3 = pytest.importorskip("urllib3")
 import urllib3.util.connection  # noqa: E402
 
-README = os.path.join(os.path.dirname(__file__), "..", "..", "README.md")
+GUIDE = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "guide", "happy-eyeballs.md")
 
 
-def _readme_adapter():
-    text = open(README, encoding="utf-8").read()
+def _documented_adapter():
+    text = open(GUIDE, encoding="utf-8").read()
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)
     code = [b for b in blocks if "def happy_create_connection" in b]
-    assert len(code) == 1, "the README's urllib3 adapter block is gone or doubled"
+    assert len(code) == 1, "the guide's urllib3 adapter block is gone or doubled"
     return code[0]
 
 
@@ -52,7 +52,7 @@ def adapter():
     original = urllib3.util.connection.create_connection
     made = []
     namespace = {}
-    exec(compile(_readme_adapter(), "README.md", "exec"), namespace)
+    exec(compile(_documented_adapter(), GUIDE, "exec"), namespace)
     patched = urllib3.util.connection.create_connection
     assert patched is namespace["happy_create_connection"]
 
