@@ -100,6 +100,14 @@
 #include <linux/can/j1939.h>
 #define CSK_HAVE_LINUX_CAN_J1939_H 1
 #endif
+#if __has_include(<linux/can/isotp.h>)
+#include <linux/can/isotp.h> /* ISO-TP's options (the constants table only) */
+#define CSK_HAVE_LINUX_CAN_ISOTP_H 1
+#endif
+#if __has_include(<linux/netfilter_ipv4.h>)
+#include <linux/netfilter_ipv4.h> /* SO_ORIGINAL_DST (the constants table only) */
+#define CSK_HAVE_LINUX_NETFILTER_IPV4_H 1
+#endif
 #if __has_include(<linux/vm_sockets.h>)
 #include <linux/vm_sockets.h>
 #define CSK_HAVE_LINUX_VM_SOCKETS_H 1
