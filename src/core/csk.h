@@ -469,10 +469,10 @@ int csk_gethostname(char *name, size_t cap);
 int csk_sethostname(const void *name, size_t len);
 
 /* Network interfaces.  The list ends with a zero index; release it with csk_if_freenameindex().
- * csk_if_nametoindex returns 0 when there is no such interface. */
+ * csk_if_nametoindex returns the index, or -errno when there is no such interface (ENODEV). */
 int csk_if_nameindex(struct if_nameindex **list);
 void csk_if_freenameindex(struct if_nameindex *list);
-unsigned csk_if_nametoindex(const char *name);
+int64_t csk_if_nametoindex(const char *name);
 int csk_if_indextoname(unsigned index, char name[IF_NAMESIZE]);
 
 /* ---- IP address text and packed form (inet.c) -------------------------------------------- */

@@ -220,7 +220,7 @@ static int ancdata_build(ancdata *a, struct msghdr *hdr)
 /* ---- sendmsg ------------------------------------------------------------------------------- */
 
 CSK_DOC(sock_sendmsg,
-        "sendmsg(buffers[, ancdata[, flags[, address]]]) -> count\n\n"
+        CSK_SIG_SENDMSG
         "Send one message gathered from several buffers, with ancillary data.\n"
         "buffers is an iterable of bytes-like objects whose contents are sent\n"
         "back to back.  ancdata is an iterable of (cmsg_level, cmsg_type, cmsg_data)\n"
@@ -232,7 +232,7 @@ CSK_DOC(sock_sendmsg,
 PyObject *sock_sendmsg(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {
     int flags = 0;
-    if (!csk_nargs("sendmsg", nargs, 1, 4) || (nargs >= 3 && csk_to_int(args[2], &flags) < 0)) {
+    if (!CSK_NARGS_SEND("sendmsg", nargs, 1, 4) || (nargs >= 3 && csk_to_int(args[2], &flags) < 0)) {
         return NULL;
     }
     csk_msg m;
