@@ -21,7 +21,7 @@ help:
 	@echo "make test         C unit tests, CPython's socket suites (built-in vs csocket), pytest"
 	@echo "make build        rebuild the extension in place"
 	@echo "make test-c | test-python | stdlib-test   one part of make test"
-	@echo "make test-matrix  every CPython 3.9-3.13 here: its own test_socket and pytest (nox)"
+	@echo "make test-matrix  CPython 3.9-3.15 and Debian's python3: its own socket suites, check_api, pytest (nox)"
 	@echo "make lint | format   check or apply .clang-format to the C sources"
 	@echo "make bench        csocket vs built-in vs C: table, bench/results/latest.{json,png}"
 	@echo "make test-asan | test-refleak | test-valgrind | fuzz   hardening checks (test-hardening: all)"
@@ -66,8 +66,10 @@ test-python: build
 stdlib-test: build
 	@$(PY) tests/stdlib/run_stdlib.py
 
-# MATRIX="3.9 3.13" runs only those interpreters' sessions.
+# MATRIX="3.9 debian 3.15" runs only those interpreters' sessions; CSOCKET_MATRIX_SUITES="test_socket"
+# only those stdlib suites.  3.14 and 3.15 run in the chroot of scripts/bootstrap-newer (root).
 test-matrix: bootstrap
+	@scripts/bootstrap-newer
 	$(call say_python,test-matrix (nox))
 	@$(PY) -m nox --no-color $(if $(MATRIX),-s $(foreach v,$(MATRIX),matrix-$(v)))
 
