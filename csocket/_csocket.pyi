@@ -604,6 +604,87 @@ if sys.version_info >= (3, 14):
     VMADDR_CID_LOCAL: int
 VM_SOCKETS_INVALID_VERSION: int
 IOCTL_VM_SOCKETS_GET_LOCAL_CID: int
+AF_BLUETOOTH: int
+if sys.version_info >= (3, 14):
+    BDADDR_BREDR: int
+    BDADDR_LE_PUBLIC: int
+    BDADDR_LE_RANDOM: int
+BTPROTO_HCI: int
+BTPROTO_L2CAP: int
+BTPROTO_RFCOMM: int
+BTPROTO_SCO: int
+if sys.version_info >= (3, 14):
+    BT_CHANNEL_POLICY: int
+    BT_CHANNEL_POLICY_BREDR_ONLY: int
+    BT_CHANNEL_POLICY_BREDR_PREFERRED: int
+    BT_CODEC: int
+    BT_DEFER_SETUP: int
+    BT_FLUSHABLE: int
+    BT_FLUSHABLE_OFF: int
+    BT_FLUSHABLE_ON: int
+    BT_ISO_QOS: int
+    BT_MODE: int
+    BT_MODE_BASIC: int
+    BT_MODE_ERTM: int
+    BT_MODE_EXT_FLOWCTL: int
+    BT_MODE_LE_FLOWCTL: int
+    BT_MODE_STREAMING: int
+    BT_PHY: int
+    BT_PHY_BR_1M_1SLOT: int
+    BT_PHY_BR_1M_3SLOT: int
+    BT_PHY_BR_1M_5SLOT: int
+    BT_PHY_EDR_2M_1SLOT: int
+    BT_PHY_EDR_2M_3SLOT: int
+    BT_PHY_EDR_2M_5SLOT: int
+    BT_PHY_EDR_3M_1SLOT: int
+    BT_PHY_EDR_3M_3SLOT: int
+    BT_PHY_EDR_3M_5SLOT: int
+    BT_PHY_LE_1M_RX: int
+    BT_PHY_LE_1M_TX: int
+    BT_PHY_LE_2M_RX: int
+    BT_PHY_LE_2M_TX: int
+    BT_PHY_LE_CODED_RX: int
+    BT_PHY_LE_CODED_TX: int
+    BT_PKT_STATUS: int
+    BT_POWER: int
+    BT_POWER_FORCE_ACTIVE_OFF: int
+    BT_POWER_FORCE_ACTIVE_ON: int
+    BT_RCVMTU: int
+    BT_SECURITY: int
+    BT_SECURITY_FIPS: int
+    BT_SECURITY_HIGH: int
+    BT_SECURITY_LOW: int
+    BT_SECURITY_MEDIUM: int
+    BT_SECURITY_SDP: int
+    BT_SNDMTU: int
+    BT_VOICE: int
+    BT_VOICE_CVSD_16BIT: int
+    BT_VOICE_TRANSPARENT: int
+    BT_VOICE_TRANSPARENT_16BIT: int
+    HCI_CHANNEL_CONTROL: int
+    HCI_CHANNEL_LOGGING: int
+    HCI_CHANNEL_MONITOR: int
+    HCI_CHANNEL_RAW: int
+    HCI_CHANNEL_USER: int
+HCI_DATA_DIR: int
+if sys.version_info >= (3, 14):
+    HCI_DEV_NONE: int
+HCI_FILTER: int
+HCI_TIME_STAMP: int
+if sys.version_info >= (3, 14):
+    L2CAP_LM: int
+    L2CAP_LM_AUTH: int
+    L2CAP_LM_ENCRYPT: int
+    L2CAP_LM_MASTER: int
+    L2CAP_LM_RELIABLE: int
+    L2CAP_LM_SECURE: int
+    L2CAP_LM_TRUSTED: int
+    SOL_BLUETOOTH: int
+SOL_HCI: int
+if sys.version_info >= (3, 14):
+    SOL_L2CAP: int
+    SOL_RFCOMM: int
+    SOL_SCO: int
 MSG_WAITFORONE: int
 UDP_SEGMENT: int
 UDP_GRO: int
