@@ -689,3 +689,8 @@ MSG_WAITFORONE: int
 UDP_SEGMENT: int
 UDP_GRO: int
 # --- end of generated constants ---
+
+# Bluetooth's two address constants are strings, outside the integer table (constants.c).
+if sys.platform == "linux":
+    BDADDR_ANY: str
+    BDADDR_LOCAL: str
