@@ -42,6 +42,11 @@
 #define CSK_PY_CLINIC_UNSIGNED CSK_PY_AT_LEAST(14)
 #define CSK_PY_IFNAMETOINDEX_ERRNO CSK_PY_AT_LEAST(14)
 #define CSK_PY_TIMEOUT_WORDING_314 CSK_PY_AT_LEAST(14)
+/* 3.14 also: the "(...)" argument formats word their errors for a tuple (sendmsg()'s ancillary
+ * items: "3-item tuple", "tuple of length 3" for a tuple of another length); getaddrinfo() takes
+ * any int, bool and subclasses included, as a port. */
+#define CSK_PY_TUPLE_WORDING CSK_PY_AT_LEAST(14)
+#define CSK_PY_PORT_ANY_INT CSK_PY_AT_LEAST(14)
 
 /* 3.15: a timeout may be any real number (Fraction, Decimal: anything float() takes);
  * setsockopt() checks its value's type itself ("socket option should be int, bytes-like object or
@@ -112,6 +117,10 @@
 
 /* The arity check of send, sendall and sendmsg, in the wording of the version's parser. */
 #define CSK_NARGS_SEND (CSK_PY_SEND_CLINIC ? csk_nargs_clinic : csk_nargs)
+/* ... and of their flags: Clinic's int converter words an overflow as PyLong_AsInt does. */
+#define CSK_SEND_FLAGS(obj, out)                                                                   \
+    (CSK_PY_SEND_CLINIC ? csk_to_int_or((obj), (out), "Python int too large to convert to C int")  \
+                        : csk_to_int((obj), (out)))
 
 /* ---- public-API backfills ---------------------------------------------------------------- */
 

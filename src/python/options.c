@@ -12,10 +12,52 @@
 #define IS_VSOCK(s) 0
 #endif
 
+/* 3.15 checks the arity as for other sockets, then wants an int. */
+static int vsock_args_315(PyObject *const *args, Py_ssize_t nargs, int *level, int *name,
+                          unsigned long long *value)
+{
+    if (nargs < 3 || nargs > 4) {
+        PyErr_Format(PyExc_TypeError, "setsockopt() takes at %s %d arguments (%zd given)",
+                     nargs < 3 ? "least" : "most", nargs < 3 ? 3 : 4, nargs);
+        return -1;
+    }
+    if (csk_to_int(args[0], level) < 0 || csk_to_int(args[1], name) < 0) {
+        return -1;
+    }
+    if (!PyIndex_Check(args[2])) {
+        PyErr_Format(PyExc_TypeError,
+                     "setsockopt() argument 3 for AF_VSOCK must be an int (got %.200s)",
+                     Py_TYPE(args[2])->tp_name);
+        return -1;
+    }
+    if (nargs == 4) {
+        PyErr_Format(PyExc_TypeError,
+                     "setsockopt() only takes 4 arguments when the third argument "
+                     "is None (got %.200s)",
+                     Py_TYPE(args[2])->tp_name);
+        return -1;
+    }
+    PyObject *n = PyNumber_Index(args[2]);
+    if (n == NULL) {
+        return -1;
+    }
+    *value = PyLong_AsUnsignedLongLongMask(n);
+    Py_DECREF(n);
+    return *value == (unsigned long long)-1 && PyErr_Occurred() ? -1 : 0;
+}
+
 static PyObject *vsock_setsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {
     int level, name;
     unsigned long long value;
+    if (CSK_PY_SETSOCKOPT_315) {
+        if (vsock_args_315(args, nargs, &level, &name, &value) < 0) {
+            return NULL;
+        }
+        uint64_t v = value;
+        int r = csk_setsockopt(csk_sock_fd(s), level, name, &v, sizeof v);
+        return r < 0 ? csk_raise(r) : Py_NewRef(Py_None);
+    }
     PyObject *tuple = PyTuple_New(nargs);
     if (tuple == NULL) {
         return NULL;

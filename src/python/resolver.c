@@ -92,12 +92,15 @@ static int gai_service(PyObject *port, char *buf, size_t cap, PyObject **keep, c
 {
     *keep = NULL;
     *out = NULL;
-    if (PyLong_CheckExact(port)) {
+    if (CSK_PY_PORT_ANY_INT ? PyLong_Check(port) : PyLong_CheckExact(port)) {
 #if CSK_PY_PORT_INT_AS_TEXT
-        /* 3.12 passes any int on as text, so an out-of-range port is the resolver's error. */
+        /* 3.12 passes any int on as text, so an out-of-range port is the resolver's error; 3.14
+         * takes an int subclass (True) as its value. */
         (void)buf;
         (void)cap;
-        *keep = PyObject_Str(port);
+        PyObject *value = PyNumber_Index(port);
+        *keep = value != NULL ? PyObject_Str(value) : NULL;
+        Py_XDECREF(value);
         *out = *keep != NULL ? PyUnicode_AsUTF8(*keep) : NULL;
         return *out != NULL ? 0 : -1;
 #else
@@ -573,8 +576,7 @@ static PyObject *csk_mod_if_nameindex(PyObject *module, PyObject *Py_UNUSED(igno
 }
 
 static CSK_DOC(csk_mod_if_nametoindex,
-               CSK_SIG_IF_NAMETOINDEX
-               "The index of the network interface with this name.");
+               CSK_SIG_IF_NAMETOINDEX "The index of the network interface with this name.");
 
 static PyObject *csk_mod_if_nametoindex(PyObject *module, PyObject *args)
 {
@@ -599,8 +601,7 @@ static PyObject *csk_mod_if_nametoindex(PyObject *module, PyObject *args)
 }
 
 static CSK_DOC(csk_mod_if_indextoname,
-               CSK_SIG_IF_INDEXTONAME
-               "The name of the network interface with this index.");
+               CSK_SIG_IF_INDEXTONAME "The name of the network interface with this index.");
 
 static PyObject *csk_mod_if_indextoname(PyObject *module, PyObject *arg)
 {

@@ -225,7 +225,7 @@ static int send_args(PyObject *const *args, Py_ssize_t nargs, const char *fname,
     if (!CSK_NARGS_SEND(fname, nargs, 1, 2) || csk_get_buffer(args[0], view, fname, 0) < 0) {
         return -1;
     }
-    if (nargs == 2 && csk_to_int(args[1], flags) < 0) {
+    if (nargs == 2 && CSK_SEND_FLAGS(args[1], flags) < 0) {
         PyBuffer_Release(view);
         return -1;
     }
