@@ -32,8 +32,10 @@ int csk_nargs_clinic(const char *fname, Py_ssize_t nargs, Py_ssize_t min, Py_ssi
     }
     Py_ssize_t bound = nargs < min ? min : max;
     PyErr_Format(PyExc_TypeError, "%s expected %s%zd argument%s, got %zd", fname,
-                 min == max ? "" : nargs < min ? "at least " : "at most ", bound,
-                 bound == 1 ? "" : "s", nargs);
+                 min == max    ? ""
+                 : nargs < min ? "at least "
+                               : "at most ",
+                 bound, bound == 1 ? "" : "s", nargs);
     return 0;
 }
 

@@ -56,8 +56,8 @@
 #define CSK_PY_SEND_CLINIC CSK_PY_AT_LEAST(15)
 
 /* What a timeout too large for CPython's nanosecond clock type raises (OverflowError), for an int
- * and for a float: a 3.11 patch release (after 3.11.2, by 3.11.7) checked floats against time_t, 3.13 renamed _PyTime_t to PyTime_t, and
- * 3.14 says the same for both. */
+ * and for a float: a 3.11 patch release (after 3.11.2, by 3.11.7) checked floats against
+ * time_t, 3.13 renamed _PyTime_t to PyTime_t, and 3.14 says the same for both. */
 #if CSK_PY_AT_LEAST(14)
 #define CSK_TIMESTAMP_OVERFLOW_INT "timestamp out of range for C PyTime_t"
 #define CSK_TIMESTAMP_OVERFLOW_FLOAT "timestamp out of range for C PyTime_t"
@@ -69,7 +69,7 @@
  * (Py_Version): measured, 3.11.7 and 3.12 say "platform time_t", 3.11.2 the older words. */
 #define CSK_TIMESTAMP_OVERFLOW_INT "timestamp too large to convert to C _PyTime_t"
 #define CSK_TIMESTAMP_OVERFLOW_FLOAT                                                               \
-    (Py_Version >= 0x030B0700 ? "timestamp out of range for platform time_t"                     \
+    (Py_Version >= 0x030B0700 ? "timestamp out of range for platform time_t"                       \
                               : "timestamp too large to convert to C _PyTime_t")
 #else
 #define CSK_TIMESTAMP_OVERFLOW_INT "timestamp too large to convert to C _PyTime_t"

@@ -7,8 +7,7 @@
  */
 #include "binding.h"
 
-static CSK_DOC(csk_mod_inet_aton,
-               CSK_SIG_INET_ATON
+static CSK_DOC(csk_mod_inet_aton, CSK_SIG_INET_ATON
                "The 4 packed bytes (network byte order) of an IPv4 address in any of the forms\n"
                "the C library's inet_aton() accepts, such as '127.0.0.1' or '127.1'.");
 
@@ -28,8 +27,7 @@ static PyObject *csk_mod_inet_aton(PyObject *module, PyObject *args)
 }
 
 static CSK_DOC(csk_mod_inet_ntoa,
-               CSK_SIG_INET_NTOA
-               "The dotted-quad text of 4 packed bytes holding an IPv4 address.");
+               CSK_SIG_INET_NTOA "The dotted-quad text of 4 packed bytes holding an IPv4 address.");
 
 static PyObject *csk_mod_inet_ntoa(PyObject *module, PyObject *args)
 {
@@ -176,8 +174,7 @@ static PyObject *swap32(PyObject *arg)
 }
 
 static CSK_DOC(csk_mod_htons,
-               CSK_SIG_HTONS
-               "A 16-bit unsigned integer from host to network byte order.");
+               CSK_SIG_HTONS "A 16-bit unsigned integer from host to network byte order.");
 
 static PyObject *csk_mod_htons(PyObject *module, PyObject *args)
 {
@@ -186,8 +183,7 @@ static PyObject *csk_mod_htons(PyObject *module, PyObject *args)
 }
 
 static CSK_DOC(csk_mod_ntohs,
-               CSK_SIG_NTOHS
-               "A 16-bit unsigned integer from network to host byte order.");
+               CSK_SIG_NTOHS "A 16-bit unsigned integer from network to host byte order.");
 
 static PyObject *csk_mod_ntohs(PyObject *module, PyObject *args)
 {
@@ -196,8 +192,7 @@ static PyObject *csk_mod_ntohs(PyObject *module, PyObject *args)
 }
 
 static CSK_DOC(csk_mod_htonl,
-               CSK_SIG_HTONL
-               "A 32-bit unsigned integer from host to network byte order.");
+               CSK_SIG_HTONL "A 32-bit unsigned integer from host to network byte order.");
 
 static PyObject *csk_mod_htonl(PyObject *module, PyObject *arg)
 {
@@ -206,8 +201,7 @@ static PyObject *csk_mod_htonl(PyObject *module, PyObject *arg)
 }
 
 static CSK_DOC(csk_mod_ntohl,
-               CSK_SIG_NTOHL
-               "A 32-bit unsigned integer from network to host byte order.");
+               CSK_SIG_NTOHL "A 32-bit unsigned integer from network to host byte order.");
 
 static PyObject *csk_mod_ntohl(PyObject *module, PyObject *arg)
 {

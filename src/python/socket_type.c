@@ -6,7 +6,6 @@
  */
 #include "binding.h"
 
-
 /* CPython's error hook field, for C code that calls it the way socketmodule's callers did. */
 static PyObject *error_hook(void)
 {

@@ -232,8 +232,7 @@ static int send_args(PyObject *const *args, Py_ssize_t nargs, const char *fname,
     return 0;
 }
 
-CSK_DOC(sock_send,
-        CSK_SIG_SEND
+CSK_DOC(sock_send, CSK_SIG_SEND
         "Send a data string to the socket.  For the optional flags\n"
         "argument, see the Unix manual.  Return the number of bytes\n"
         "sent; this may be less than len(data) if the network is busy.");
@@ -252,8 +251,7 @@ PyObject *sock_send(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     return sent < 0 ? NULL : PyLong_FromSsize_t(sent);
 }
 
-CSK_DOC(sock_sendall,
-        CSK_SIG_SENDALL
+CSK_DOC(sock_sendall, CSK_SIG_SENDALL
         "Send a data string to the socket.  For the optional flags\n"
         "argument, see the Unix manual.  This calls send() repeatedly\n"
         "until all data is sent.  If an error occurs, it's impossible\n"
