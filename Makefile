@@ -29,6 +29,7 @@ help:
 	@echo "make stubtest     the type stubs against the built extension (part of make test)"
 	@echo "make dist         sdist and wheel in dist/ | make test-dist  install the sdist afresh, smoke test"
 	@echo "make test-integration  httpx, urllib3, PyMySQL, websockets, aiohttp vs nginx/MariaDB, both modules"
+	@echo "make test-peers   anyio, gevent, httpx, aiohttp: their own suites on both modules"
 	@echo "make test-stress  torture tests at length, 10,000 connections, a multi-GiB soak (~10 min)"
 
 bootstrap:
@@ -135,6 +136,18 @@ integration-deps:
 test-integration: integration-deps build
 	$(call say_python,test-integration)
 	@$(PY) -m pytest -q -p no:cacheprovider tests/integration
+
+# Other projects' own suites (issue 18): anyio, gevent, httpx and aiohttp from their sdists, each
+# run on the built-in module and on csocket in a network namespace holding only lo, compared by
+# JUnit XML.  About 7 minutes.  SUITES="anyio httpx" runs only those.
+.PHONY: test-peers peers-deps
+
+peers-deps:
+	@PYTHON=$(PYTHON) VENV=$(VENV) scripts/bootstrap-peers
+
+test-peers: peers-deps build
+	$(call say_python,test-peers)
+	@$(PY) tests/peers/run_peers.py $(SUITES)
 
 # Reliability under stress (issue 11): the torture tests at length, then 10,000 concurrent
 # connections (load.py) and a multi-GiB soak (soak.py); bounded, about 10 minutes.  Sizes come
