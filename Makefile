@@ -25,9 +25,10 @@ help:
 	@echo "Parts of make test"
 	@echo "  make test-c | test-python | stdlib-test | stubtest"
 	@echo "Wider and longer"
-	@echo "  make test-matrix     every CPython 3.9-3.13 here: its own test_socket and pytest (nox; MATRIX=\"3.9 3.13\")"
+	@echo "  make test-matrix     CPython 3.9-3.15 and Debian's python3: their own socket suites, check_api, pytest (nox; MATRIX=\"3.9 3.15\")"
 	@echo "  make test-integration  httpx, urllib3, PyMySQL, websockets, aiohttp vs nginx/MariaDB, both modules"
 	@echo "  make test-hardening  test-asan, test-refleak, test-valgrind and fuzz (fuzz-c, fuzz-python)"
+	@echo "  make test-peers      anyio, gevent, httpx, aiohttp: their own suites on both modules (~7 min)"
 	@echo "  make test-stress     torture tests at length, 10,000 connections, a multi-GiB soak (~10 min)"
 	@echo "Benchmark (bench/, not in the installed package)"
 	@echo "  make bench-quick     about a minute and a half: table, bench/results/latest.{json,png}"
@@ -79,8 +80,10 @@ test-python: build
 stdlib-test: build
 	@$(PY) tests/stdlib/run_stdlib.py
 
-# MATRIX="3.9 3.13" runs only those interpreters' sessions.
+# MATRIX="3.9 debian 3.15" runs only those interpreters' sessions; CSOCKET_MATRIX_SUITES="test_socket"
+# only those stdlib suites.  3.14 and 3.15 run in the chroot of scripts/bootstrap-newer (root).
 test-matrix: bootstrap
+	@scripts/bootstrap-newer
 	$(call say_python,test-matrix (nox))
 	@$(PY) -m nox --no-color $(if $(MATRIX),-s $(foreach v,$(MATRIX),matrix-$(v)))
 
@@ -154,6 +157,18 @@ integration-deps:
 test-integration: integration-deps build
 	$(call say_python,test-integration)
 	@$(PY) -m pytest -q -p no:cacheprovider tests/integration
+
+# Other projects' own suites: anyio, gevent, httpx and aiohttp from their sdists, each
+# run on the built-in module and on csocket in a network namespace holding only lo, compared by
+# JUnit XML.  About 7 minutes.  SUITES="anyio httpx" runs only those.
+.PHONY: test-peers peers-deps
+
+peers-deps:
+	@PYTHON=$(PYTHON) VENV=$(VENV) scripts/bootstrap-peers
+
+test-peers: peers-deps build
+	$(call say_python,test-peers)
+	@$(PY) tests/peers/run_peers.py $(SUITES)
 
 # Reliability under stress: the torture tests at length, then 10,000 concurrent
 # connections (load.py) and a multi-GiB soak (soak.py); bounded, about 10 minutes.  Sizes come

@@ -238,6 +238,10 @@ SO_PASSCRED: int
 SO_PASSSEC: int
 SO_PEERCRED: int
 SO_PEERSEC: int
+if sys.version_info >= (3, 14):
+    SO_ORIGINAL_DST: int
+if sys.version_info >= (3, 15):
+    SO_PASSRIGHTS: int
 SO_PRIORITY: int
 SO_PROTOCOL: int
 SO_RCVBUF: int
@@ -366,6 +370,8 @@ IPV6_PKTINFO: int
 IPV6_RECVDSTOPTS: int
 if sys.version_info >= (3, 14):
     IPV6_RECVERR: int
+if sys.version_info >= (3, 15):
+    IPV6_HDRINCL: int
 IPV6_RECVHOPLIMIT: int
 IPV6_RECVHOPOPTS: int
 IPV6_RECVPATHMTU: int
@@ -465,24 +471,12 @@ PACKET_LOOPBACK: int
 PACKET_MULTICAST: int
 PACKET_OTHERHOST: int
 PACKET_OUTGOING: int
-if sys.version_info >= (3, 14):
-    NETLINK_AUDIT: int
 NETLINK_CRYPTO: int
 NETLINK_DNRTMSG: int
 NETLINK_FIREWALL: int
-if sys.version_info >= (3, 14):
-    NETLINK_INET_DIAG: int
 NETLINK_IP6_FW: int
-if sys.version_info >= (3, 14):
-    NETLINK_ISCSI: int
-    NETLINK_KOBJECT_UEVENT: int
 NETLINK_NFLOG: int
 NETLINK_ROUTE: int
-if sys.version_info >= (3, 14):
-    NETLINK_SCSITRANSPORT: int
-    NETLINK_SELINUX: int
-    NETLINK_SMC: int
-    NETLINK_SOCK_DIAG: int
 NETLINK_USERSOCK: int
 NETLINK_XFRM: int
 CAN_BCM: int
@@ -515,6 +509,35 @@ CAN_EFF_MASK: int
 CAN_ERR_FLAG: int
 CAN_ERR_MASK: int
 CAN_ISOTP: int
+if sys.version_info >= (3, 15):
+    CAN_ISOTP_CHK_PAD_DATA: int
+    CAN_ISOTP_CHK_PAD_LEN: int
+    CAN_ISOTP_DEFAULT_EXT_ADDRESS: int
+    CAN_ISOTP_DEFAULT_FLAGS: int
+    CAN_ISOTP_DEFAULT_FRAME_TXTIME: int
+    CAN_ISOTP_DEFAULT_LL_MTU: int
+    CAN_ISOTP_DEFAULT_LL_TX_DL: int
+    CAN_ISOTP_DEFAULT_LL_TX_FLAGS: int
+    CAN_ISOTP_DEFAULT_PAD_CONTENT: int
+    CAN_ISOTP_DEFAULT_RECV_BS: int
+    CAN_ISOTP_DEFAULT_RECV_STMIN: int
+    CAN_ISOTP_DEFAULT_RECV_WFTMAX: int
+    CAN_ISOTP_EXTEND_ADDR: int
+    CAN_ISOTP_FORCE_RXSTMIN: int
+    CAN_ISOTP_FORCE_TXSTMIN: int
+    CAN_ISOTP_HALF_DUPLEX: int
+    CAN_ISOTP_LISTEN_MODE: int
+    CAN_ISOTP_LL_OPTS: int
+    CAN_ISOTP_OPTS: int
+    CAN_ISOTP_RECV_FC: int
+    CAN_ISOTP_RX_EXT_ADDR: int
+    CAN_ISOTP_RX_PADDING: int
+    CAN_ISOTP_RX_STMIN: int
+    CAN_ISOTP_SF_BROADCAST: int
+    CAN_ISOTP_TX_PADDING: int
+    CAN_ISOTP_TX_STMIN: int
+    CAN_ISOTP_WAIT_TX_DONE: int
+    SOL_CAN_ISOTP: int
 CAN_J1939: int
 CAN_RAW: int
 if sys.version_info < (3, 11) or sys.version_info >= (3, 14):
@@ -577,11 +600,97 @@ TIPC_ZONE_SCOPE: int
 VMADDR_CID_ANY: int
 VMADDR_CID_HOST: int
 VMADDR_PORT_ANY: int
+if sys.version_info >= (3, 14):
+    VMADDR_CID_LOCAL: int
 VM_SOCKETS_INVALID_VERSION: int
 IOCTL_VM_SOCKETS_GET_LOCAL_CID: int
+AF_BLUETOOTH: int
 if sys.version_info >= (3, 14):
-    RDS_CMSG_RXPATH_LATENCY: int
+    BDADDR_BREDR: int
+    BDADDR_LE_PUBLIC: int
+    BDADDR_LE_RANDOM: int
+BTPROTO_HCI: int
+BTPROTO_L2CAP: int
+BTPROTO_RFCOMM: int
+BTPROTO_SCO: int
+if sys.version_info >= (3, 14):
+    BT_CHANNEL_POLICY: int
+    BT_CHANNEL_POLICY_BREDR_ONLY: int
+    BT_CHANNEL_POLICY_BREDR_PREFERRED: int
+    BT_CODEC: int
+    BT_DEFER_SETUP: int
+    BT_FLUSHABLE: int
+    BT_FLUSHABLE_OFF: int
+    BT_FLUSHABLE_ON: int
+    BT_ISO_QOS: int
+    BT_MODE: int
+    BT_MODE_BASIC: int
+    BT_MODE_ERTM: int
+    BT_MODE_EXT_FLOWCTL: int
+    BT_MODE_LE_FLOWCTL: int
+    BT_MODE_STREAMING: int
+    BT_PHY: int
+    BT_PHY_BR_1M_1SLOT: int
+    BT_PHY_BR_1M_3SLOT: int
+    BT_PHY_BR_1M_5SLOT: int
+    BT_PHY_EDR_2M_1SLOT: int
+    BT_PHY_EDR_2M_3SLOT: int
+    BT_PHY_EDR_2M_5SLOT: int
+    BT_PHY_EDR_3M_1SLOT: int
+    BT_PHY_EDR_3M_3SLOT: int
+    BT_PHY_EDR_3M_5SLOT: int
+    BT_PHY_LE_1M_RX: int
+    BT_PHY_LE_1M_TX: int
+    BT_PHY_LE_2M_RX: int
+    BT_PHY_LE_2M_TX: int
+    BT_PHY_LE_CODED_RX: int
+    BT_PHY_LE_CODED_TX: int
+    BT_PKT_STATUS: int
+    BT_POWER: int
+    BT_POWER_FORCE_ACTIVE_OFF: int
+    BT_POWER_FORCE_ACTIVE_ON: int
+    BT_RCVMTU: int
+    BT_SECURITY: int
+    BT_SECURITY_FIPS: int
+    BT_SECURITY_HIGH: int
+    BT_SECURITY_LOW: int
+    BT_SECURITY_MEDIUM: int
+    BT_SECURITY_SDP: int
+    BT_SNDMTU: int
+    BT_VOICE: int
+    BT_VOICE_CVSD_16BIT: int
+    BT_VOICE_TRANSPARENT: int
+    BT_VOICE_TRANSPARENT_16BIT: int
+    HCI_CHANNEL_CONTROL: int
+    HCI_CHANNEL_LOGGING: int
+    HCI_CHANNEL_MONITOR: int
+    HCI_CHANNEL_RAW: int
+    HCI_CHANNEL_USER: int
+HCI_DATA_DIR: int
+if sys.version_info >= (3, 14):
+    HCI_DEV_NONE: int
+HCI_FILTER: int
+HCI_TIME_STAMP: int
+if sys.version_info >= (3, 14):
+    L2CAP_LM: int
+    L2CAP_LM_AUTH: int
+    L2CAP_LM_ENCRYPT: int
+    L2CAP_LM_MASTER: int
+    L2CAP_LM_RELIABLE: int
+    L2CAP_LM_SECURE: int
+    L2CAP_LM_TRUSTED: int
+    SOL_BLUETOOTH: int
+SOL_HCI: int
+if sys.version_info >= (3, 14):
+    SOL_L2CAP: int
+    SOL_RFCOMM: int
+    SOL_SCO: int
 MSG_WAITFORONE: int
 UDP_SEGMENT: int
 UDP_GRO: int
 # --- end of generated constants ---
+
+# Bluetooth's two address constants are strings, outside the integer table (constants.c).
+if sys.platform == "linux":
+    BDADDR_ANY: str
+    BDADDR_LOCAL: str

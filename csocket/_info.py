@@ -21,7 +21,10 @@ BATCH_METHODS = ("sendmmsg", "recvmmsg", "recvmmsg_into", "send_segments", "recv
 
 
 def hook_path():
-    """The start-up hook's file in one of this interpreter's site directories, or None."""
+    """The start-up hook's file in one of this interpreter's site directories, or None (also
+    when this process reads no site directory at all: `python -S`)."""
+    if sys.flags.no_site:
+        return None
     dirs = list(site.getsitepackages()) if hasattr(site, "getsitepackages") else []
     if site.ENABLE_USER_SITE:
         dirs.append(site.getusersitepackages())

@@ -46,6 +46,15 @@ def addr_linux():
     yield u8(3) + u16(len(full)) + full                            # no terminators
     yield u8(3) + u16(10) + alg[:10]
     yield u8(4) + b"01:23:45:67:89:AB\0"                           # Bluetooth address text
+    dev = bytes([6, 5, 4, 3, 2, 1])
+    bt = {3: struct.pack("=H6sBx", 31, dev, 5),                    # RFCOMM, L2CAP, HCI, SCO
+          0: struct.pack("<H H 6s H Bx", 31, 0x1001, dev, 4, 1),
+          1: struct.pack("=HHH", 31, 0xFFFF, 3),
+          2: struct.pack("=H6s", 31, dev)}
+    for proto, raw in bt.items():
+        yield u8(5) + u8(proto) + u16(len(raw)) + raw               # returned Bluetooth address
+        yield u8(5) + u8(proto) + u16(len(raw) // 2) + raw[:len(raw) // 2]
+        yield u8(6) + u8(proto) + dev + struct.pack(">5I", 0x12C, 0x11170, 2, 0x10001, 1)
 
 
 def cmsg_item(level, type_, data, claimed=None):

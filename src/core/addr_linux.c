@@ -1,12 +1,14 @@
-/* Linux address families in plain C: interface names and indexes (AF_PACKET, AF_CAN), and
- * reading the addresses the kernel returns for AF_PACKET, AF_TIPC and AF_ALG, whose lengths are
- * untrusted: nothing here reads past the length the kernel reported.
+/* Linux address families in plain C: interface names and indexes (AF_PACKET, AF_CAN), reading
+ * the addresses the kernel returns for AF_PACKET, AF_TIPC and AF_ALG, whose lengths are
+ * untrusted (nothing here reads past the length the kernel reported), and AF_BLUETOOTH addresses
+ * both ways.
  *
  * Not here: Python tuples (src/python/address_linux.c), AF_INET/AF_UNIX (addr.c).
  */
 #include "platform.h"
 #include "csk.h"
 
+#include <endian.h> /* htole16, le16toh: L2CAP's little-endian fields */
 #include <stdio.h>
 
 void csk_addr_copy(void *dst, size_t size, const csk_sockaddr *addr, socklen_t len)
@@ -158,9 +160,9 @@ void csk_alg_names(const csk_sockaddr *addr, socklen_t len, size_t *type_len, si
 
 #endif
 
-#ifdef CSK_HAVE_BLUETOOTH_H
+#ifdef CSK_HAVE_AF_BLUETOOTH
 
-int csk_bt_addr_parse(const char *text, bdaddr_t *out)
+int csk_bt_addr_parse(const char *text, csk_bdaddr *out)
 {
     unsigned b[6];
     char extra;
@@ -176,11 +178,87 @@ int csk_bt_addr_parse(const char *text, bdaddr_t *out)
     return 0;
 }
 
-void csk_bt_addr_text(const bdaddr_t *addr, char *out)
+void csk_bt_addr_text(const csk_bdaddr *addr, char *out)
 {
     /* The bytes are stored least significant first and written most significant first. */
     snprintf(out, 18, "%02X:%02X:%02X:%02X:%02X:%02X", addr->b[5], addr->b[4], addr->b[3],
              addr->b[2], addr->b[1], addr->b[0]);
+}
+
+int csk_bt_addr_len(int proto)
+{
+    switch (proto) {
+    case BTPROTO_RFCOMM:
+        return (int)sizeof(struct csk_sockaddr_rc);
+    case BTPROTO_L2CAP:
+        return (int)sizeof(struct csk_sockaddr_l2);
+    case BTPROTO_HCI:
+        return (int)sizeof(struct csk_sockaddr_hci);
+    case BTPROTO_SCO:
+        return (int)sizeof(struct csk_sockaddr_sco);
+    default:
+        return -EPROTONOSUPPORT;
+    }
+}
+
+int csk_bt_address(csk_sockaddr *addr, int proto, const csk_bt_fields *f)
+{
+    memset(addr, 0, sizeof *addr);
+    switch (proto) {
+    case BTPROTO_RFCOMM:
+        addr->bt_rc.rc_family = AF_BLUETOOTH;
+        addr->bt_rc.rc_bdaddr = f->bdaddr;
+        addr->bt_rc.rc_channel = (uint8_t)f->port;
+        break;
+    case BTPROTO_L2CAP:
+        /* PSM and cid travel little-endian (the kernel's __le16), whatever the host's order. */
+        addr->bt_l2.l2_family = AF_BLUETOOTH;
+        addr->bt_l2.l2_psm = htole16((uint16_t)f->port);
+        addr->bt_l2.l2_bdaddr = f->bdaddr;
+        addr->bt_l2.l2_cid = htole16((uint16_t)f->cid);
+        addr->bt_l2.l2_bdaddr_type = (uint8_t)f->bdaddr_type;
+        break;
+    case BTPROTO_HCI:
+        addr->bt_hci.hci_family = AF_BLUETOOTH;
+        addr->bt_hci.hci_dev = (unsigned short)f->dev;
+        addr->bt_hci.hci_channel = (unsigned short)f->channel;
+        break;
+    case BTPROTO_SCO:
+        addr->bt_sco.sco_family = AF_BLUETOOTH;
+        addr->bt_sco.sco_bdaddr = f->bdaddr;
+        break;
+    default:
+        return -EPROTONOSUPPORT;
+    }
+    return csk_bt_addr_len(proto);
+}
+
+int csk_bt_fields_of(const csk_sockaddr *addr, socklen_t len, int proto, csk_bt_fields *f)
+{
+    csk_sockaddr a;
+    csk_addr_copy(&a, sizeof a, addr, len); /* a short address reads as zeros past its end */
+    memset(f, 0, sizeof *f);
+    switch (proto) {
+    case BTPROTO_RFCOMM:
+        f->bdaddr = a.bt_rc.rc_bdaddr;
+        f->port = a.bt_rc.rc_channel;
+        return 0;
+    case BTPROTO_L2CAP:
+        f->bdaddr = a.bt_l2.l2_bdaddr;
+        f->port = le16toh(a.bt_l2.l2_psm);
+        f->cid = le16toh(a.bt_l2.l2_cid);
+        f->bdaddr_type = a.bt_l2.l2_bdaddr_type;
+        return 0;
+    case BTPROTO_HCI:
+        f->dev = a.bt_hci.hci_dev;
+        f->channel = a.bt_hci.hci_channel;
+        return 0;
+    case BTPROTO_SCO:
+        f->bdaddr = a.bt_sco.sco_bdaddr;
+        return 0;
+    default:
+        return -EPROTONOSUPPORT;
+    }
 }
 
 #endif

@@ -275,11 +275,11 @@ typedef union {
 #ifdef CSK_HAVE_AF_QIPCRTR
     struct sockaddr_qrtr qrtr;
 #endif
-#ifdef CSK_HAVE_BLUETOOTH_H
-    struct sockaddr_l2 bt_l2;
-    struct sockaddr_rc bt_rc;
-    struct sockaddr_hci bt_hci;
-    struct sockaddr_sco bt_sco;
+#ifdef CSK_HAVE_AF_BLUETOOTH
+    struct csk_sockaddr_l2 bt_l2;
+    struct csk_sockaddr_rc bt_rc;
+    struct csk_sockaddr_hci bt_hci;
+    struct csk_sockaddr_sco bt_sco;
 #endif
 } csk_sockaddr;
 
@@ -331,13 +331,39 @@ int csk_tipc_address(struct sockaddr_tipc *t, const unsigned v[5]);
 /* The lengths of the type and name strings of a returned sockaddr_alg, never past `len`. */
 void csk_alg_names(const csk_sockaddr *addr, socklen_t len, size_t *type_len, size_t *name_len);
 
-#ifdef CSK_HAVE_BLUETOOTH_H
-/* A Bluetooth device address from its text "XX:XX:XX:XX:XX:XX" (hex, most significant first, as
- * the built-in module reads it with sscanf): 0, or -EINVAL. */
-int csk_bt_addr_parse(const char *text, bdaddr_t *out);
+#ifdef CSK_HAVE_AF_BLUETOOTH
+/* A Bluetooth device address from its text "XX:XX:XX:XX:XX:XX" (six hex fields, each below 256,
+ * most significant first), read with sscanf's %X as the built-in module reads it, so "1:2:3:4:5:6"
+ * and " 0x1:2:3:4:5:6" pass and anything after the sixth field fails: 0, or -EINVAL. */
+int csk_bt_addr_parse(const char *text, csk_bdaddr *out);
 
 /* The text of a Bluetooth device address: 17 characters and a NUL into out[18]. */
-void csk_bt_addr_text(const bdaddr_t *addr, char *out);
+void csk_bt_addr_text(const csk_bdaddr *addr, char *out);
+
+/* The fields of a Bluetooth address, in host byte order, for any of the four protocols: RFCOMM
+ * uses bdaddr and port (the channel); L2CAP bdaddr, port (the PSM), cid and bdaddr_type; HCI dev
+ * and channel; SCO bdaddr. */
+typedef struct {
+    csk_bdaddr bdaddr;
+    unsigned port;
+    unsigned cid;
+    unsigned bdaddr_type;
+    unsigned dev;
+    unsigned channel;
+} csk_bt_fields;
+
+/* The length of `proto`'s address (what the kernel expects and returns), or -EPROTONOSUPPORT. */
+int csk_bt_addr_len(int proto);
+
+/* The address of `proto` for these fields into `addr` (zeroed first): its length, or
+ * -EPROTONOSUPPORT.  Each value is cut to its kernel field's width (the channel to 8 bits, PSM,
+ * cid, dev and channel of HCI to 16, the address type to 8), as the built-in module's unchecked
+ * converters do; range errors are the kernel's to report. */
+int csk_bt_address(csk_sockaddr *addr, int proto, const csk_bt_fields *f);
+
+/* The fields of an address of `proto` the kernel returned (`len` bytes; what lies past them reads
+ * as zero): 0, or -EPROTONOSUPPORT. */
+int csk_bt_fields_of(const csk_sockaddr *addr, socklen_t len, int proto, csk_bt_fields *f);
 #endif
 
 /* ---- batches of datagrams (mmsg.c) -------------------------------------------------------- */
@@ -469,10 +495,10 @@ int csk_gethostname(char *name, size_t cap);
 int csk_sethostname(const void *name, size_t len);
 
 /* Network interfaces.  The list ends with a zero index; release it with csk_if_freenameindex().
- * csk_if_nametoindex returns 0 when there is no such interface. */
+ * csk_if_nametoindex returns the index, or -errno when there is no such interface (ENODEV). */
 int csk_if_nameindex(struct if_nameindex **list);
 void csk_if_freenameindex(struct if_nameindex *list);
-unsigned csk_if_nametoindex(const char *name);
+int64_t csk_if_nametoindex(const char *name);
 int csk_if_indextoname(unsigned index, char name[IF_NAMESIZE]);
 
 /* ---- IP address text and packed form (inet.c) -------------------------------------------- */

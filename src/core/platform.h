@@ -100,6 +100,14 @@
 #include <linux/can/j1939.h>
 #define CSK_HAVE_LINUX_CAN_J1939_H 1
 #endif
+#if __has_include(<linux/can/isotp.h>)
+#include <linux/can/isotp.h> /* ISO-TP's options (the constants table only) */
+#define CSK_HAVE_LINUX_CAN_ISOTP_H 1
+#endif
+#if __has_include(<linux/netfilter_ipv4.h>)
+#include <linux/netfilter_ipv4.h> /* SO_ORIGINAL_DST (the constants table only) */
+#define CSK_HAVE_LINUX_NETFILTER_IPV4_H 1
+#endif
 #if __has_include(<linux/vm_sockets.h>)
 #include <linux/vm_sockets.h>
 #define CSK_HAVE_LINUX_VM_SOCKETS_H 1
@@ -153,14 +161,11 @@
 #if defined(__linux__) && defined(AF_RDS)
 #define CSK_HAVE_AF_RDS 1 /* RDS addresses are struct sockaddr_in */
 #endif
-/* Bluetooth (BlueZ headers): off unless the development headers are installed. */
-#if defined(__linux__) && __has_include(<bluetooth/bluetooth.h>)
-#include <bluetooth/bluetooth.h>
-#include <bluetooth/hci.h>
-#include <bluetooth/l2cap.h>
-#include <bluetooth/rfcomm.h>
-#include <bluetooth/sco.h>
-#define CSK_HAVE_BLUETOOTH_H 1
+/* Bluetooth: on wherever csocket is built for Linux, from the kernel ABI in bt_linux.h (which
+ * says why csocket carries it rather than depending on BlueZ's development headers). */
+#if defined(__linux__)
+#include "bt_linux.h"
+#define CSK_HAVE_AF_BLUETOOTH 1
 #endif
 
 /* ---- constants that headers declare as enum members ---------------------------------------- */

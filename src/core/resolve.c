@@ -355,9 +355,10 @@ void csk_if_freenameindex(struct if_nameindex *list)
     if_freenameindex(list);
 }
 
-unsigned csk_if_nametoindex(const char *name)
+int64_t csk_if_nametoindex(const char *name)
 {
-    return if_nametoindex(name);
+    unsigned index = if_nametoindex(name);
+    return index != 0 ? (int64_t)index : -errno;
 }
 
 int csk_if_indextoname(unsigned index, char name[IF_NAMESIZE])

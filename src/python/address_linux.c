@@ -1,5 +1,5 @@
 /* Addresses of the Linux-only families between Python and C: AF_PACKET, AF_NETLINK, AF_CAN (raw,
- * BCM, ISO-TP, J1939), AF_ALG, AF_VSOCK, AF_TIPC, AF_QIPCRTR and, with BlueZ headers, AF_BLUETOOTH.
+ * BCM, ISO-TP, J1939), AF_ALG, AF_VSOCK, AF_TIPC, AF_QIPCRTR and AF_BLUETOOTH.
  *
  * Tuples are parsed with PyArg_ParseTuple and the built-in module's formats, so every malformed
  * tuple fails with the exception (and, per CPython version, the message) the built-in gives.
@@ -399,112 +399,245 @@ static PyObject *build_tipc(const csk_sockaddr *addr, socklen_t len, int fd, int
 
 #endif
 
-/* ---- AF_BLUETOOTH (with BlueZ headers only): the socket's protocol picks the form ---------- */
-#ifdef CSK_HAVE_BLUETOOTH_H
+/* ---- AF_BLUETOOTH: the socket's protocol picks the form ------------------------------------
+ *
+ * CPython 3.14 reworked these forms (gh-132099 and the issues around it); each version's forms are
+ * kept whole below, one definition per version:
+ *   RFCOMM  (bdaddr, channel): the channel an int before 3.14, an unchecked unsigned byte since.
+ *   L2CAP   (bdaddr, psm) before 3.14; (bdaddr, psm[, cid[, bdaddr_type]]) since, with getsockname
+ *           giving the cid when it is set and all four for an LE address.
+ *   HCI     (dev,) before 3.14 (a C int stored over dev and channel); dev or (dev[, channel])
+ *           since, with getsockname giving (dev, channel) for a channel other than HCI_CHANNEL_RAW.
+ *   SCO     a bytes address before 3.14; bytes or str since (NULs refused).
+ * Every malformed address fails as the built-in module fails: it replaces the tuple parser's error
+ * with OSError "<method>(): wrong format", except where noted.  A named version feature, here until
+ * the version-compat header holds it: */
+#if PY_VERSION_HEX >= 0x030E0000
+#define CSK_BT_FORMS_3_14 1
+#endif
+#ifdef CSK_HAVE_AF_BLUETOOTH
 
 static int bt_wrong_format(const char *caller)
 {
-    /* The built-in module replaces whatever the tuple parser said with this. */
     PyErr_Format(PyExc_OSError, "%s(): wrong format", caller);
     return -1;
 }
 
-static int bt_addr(const char *text, bdaddr_t *out)
+static int bt_text_addr(const char *text, csk_bt_fields *f)
 {
-    if (csk_bt_addr_parse(text, out) < 0) {
+    if (csk_bt_addr_parse(text, &f->bdaddr) < 0) {
         PyErr_SetString(PyExc_OSError, "bad bluetooth address");
         return -1;
     }
     return 0;
 }
 
-/* L2CAP and RFCOMM: (bdaddr, psm or channel). */
-static int bt_pair(PyObject *obj, bdaddr_t *out, int *value, const char *caller)
+#ifdef CSK_BT_FORMS_3_14
+
+static int bt_parse_rfcomm(PyObject *obj, csk_bt_fields *f, const char *caller)
 {
     const char *text;
-    if (!PyArg_ParseTuple(obj, "si", &text, value)) {
+    unsigned char channel;
+    if (!PyArg_ParseTuple(obj, "sB", &text, &channel)) {
         return bt_wrong_format(caller);
     }
-    return bt_addr(text, out);
+    f->port = channel;
+    return bt_text_addr(text, f);
 }
+
+static int bt_parse_l2cap(PyObject *obj, csk_bt_fields *f, const char *caller)
+{
+    const char *text;
+    unsigned short psm, cid = 0;
+    unsigned char type = BDADDR_BREDR;
+    if (!PyArg_ParseTuple(obj, "sH|HB", &text, &psm, &cid, &type)) {
+        return bt_wrong_format(caller);
+    }
+    f->port = psm;
+    f->cid = cid;
+    f->bdaddr_type = type;
+    return bt_text_addr(text, f);
+}
+
+static int bt_parse_hci(PyObject *obj, csk_bt_fields *f, const char *caller)
+{
+    unsigned short dev, channel = HCI_CHANNEL_RAW;
+    if (PyIndex_Check(obj)) {
+        /* A bare device number: the converter's own error stands (OverflowError, TypeError). */
+        if (!PyArg_Parse(obj, "H", &dev)) {
+            return -1;
+        }
+    }
+    else if (!PyArg_ParseTuple(obj, "H|H", &dev, &channel)) {
+        return bt_wrong_format(caller);
+    }
+    f->dev = dev;
+    f->channel = channel;
+    return 0;
+}
+
+static int bt_parse_sco(PyObject *obj, csk_bt_fields *f, const char *caller)
+{
+    const char *text;
+    /* "y" and "s" refuse embedded NULs (ValueError) and, for str, lone surrogates. */
+    if (PyBytes_Check(obj)) {
+        if (!PyArg_Parse(obj, "y", &text)) {
+            return -1;
+        }
+    }
+    else if (PyUnicode_Check(obj)) {
+        if (!PyArg_Parse(obj, "s", &text)) {
+            return -1;
+        }
+    }
+    else {
+        return bt_wrong_format(caller);
+    }
+    return bt_text_addr(text, f);
+}
+
+#else /* before 3.14 */
+
+static int bt_parse_rfcomm(PyObject *obj, csk_bt_fields *f, const char *caller)
+{
+    const char *text;
+    int channel;
+    if (!PyArg_ParseTuple(obj, "si", &text, &channel)) {
+        return bt_wrong_format(caller);
+    }
+    f->port = (unsigned)channel; /* the kernel's byte keeps the low 8 bits */
+    return bt_text_addr(text, f);
+}
+
+static int bt_parse_l2cap(PyObject *obj, csk_bt_fields *f, const char *caller)
+{
+    const char *text;
+    int psm;
+    if (!PyArg_ParseTuple(obj, "si", &text, &psm)) {
+        return bt_wrong_format(caller);
+    }
+    f->port = (unsigned)psm; /* the low 16 bits */
+    f->bdaddr_type = BDADDR_BREDR;
+    return bt_text_addr(text, f);
+}
+
+static int bt_parse_hci(PyObject *obj, csk_bt_fields *f, const char *caller)
+{
+    int value;
+    if (!PyArg_ParseTuple(obj, "i", &value)) {
+        return bt_wrong_format(caller);
+    }
+    /* These versions store the C int over the two 16-bit fields dev and channel, so on the
+     * little-endian machines they run on the channel is the int's upper half. */
+    f->dev = (unsigned)value & 0xffffu;
+    f->channel = (unsigned)value >> 16;
+    return 0;
+}
+
+static int bt_parse_sco(PyObject *obj, csk_bt_fields *f, const char *caller)
+{
+    /* Bytes only; the text ends at its first NUL. */
+    if (!PyBytes_Check(obj)) {
+        return bt_wrong_format(caller);
+    }
+    return bt_text_addr(PyBytes_AS_STRING(obj), f);
+}
+
+#endif /* CSK_BT_FORMS_3_14 */
 
 static int parse_bluetooth(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t *len,
                            const char *caller)
 {
-    int value;
+    csk_bt_fields f;
+    int r;
+    memset(&f, 0, sizeof f);
     switch (s->sock_proto) {
-    case BTPROTO_L2CAP:
-        addr->bt_l2.l2_family = AF_BLUETOOTH;
-        if (bt_pair(obj, &addr->bt_l2.l2_bdaddr, &value, caller) < 0) {
-            return -1;
-        }
-        addr->bt_l2.l2_psm = (unsigned short)value;
-        *len = sizeof addr->bt_l2;
-        return 0;
     case BTPROTO_RFCOMM:
-        addr->bt_rc.rc_family = AF_BLUETOOTH;
-        if (bt_pair(obj, &addr->bt_rc.rc_bdaddr, &value, caller) < 0) {
-            return -1;
-        }
-        addr->bt_rc.rc_channel = (uint8_t)value;
-        *len = sizeof addr->bt_rc;
-        return 0;
+        r = bt_parse_rfcomm(obj, &f, caller);
+        break;
+    case BTPROTO_L2CAP:
+        r = bt_parse_l2cap(obj, &f, caller);
+        break;
     case BTPROTO_HCI:
-        /* (device,).  The built-in module stores an int over the two 16-bit fields dev and
-         * channel, so the channel is the int's upper half (HCI_CHANNEL_RAW for real devices). */
-        if (!PyArg_ParseTuple(obj, "i", &value)) {
-            return bt_wrong_format(caller);
-        }
-        addr->bt_hci.hci_family = AF_BLUETOOTH;
-        addr->bt_hci.hci_dev = (unsigned short)((unsigned)value & 0xffff);
-        addr->bt_hci.hci_channel = (unsigned short)((unsigned)value >> 16);
-        *len = sizeof addr->bt_hci;
-        return 0;
+        r = bt_parse_hci(obj, &f, caller);
+        break;
     case BTPROTO_SCO:
-        /* A bytes address only (not a tuple, not str). */
-        if (!PyBytes_Check(obj)) {
-            return bt_wrong_format(caller);
-        }
-        addr->bt_sco.sco_family = AF_BLUETOOTH;
-        if (bt_addr(PyBytes_AS_STRING(obj), &addr->bt_sco.sco_bdaddr) < 0) {
-            return -1;
-        }
-        *len = sizeof addr->bt_sco;
-        return 0;
+        r = bt_parse_sco(obj, &f, caller);
+        break;
     default:
         PyErr_Format(PyExc_OSError, "%s(): unknown Bluetooth protocol", caller);
         return -1;
     }
+    if (r < 0) {
+        return -1;
+    }
+    *len = (socklen_t)csk_bt_address(addr, s->sock_proto, &f);
+    return 0;
 }
 
-static PyObject *bt_text(const bdaddr_t *a)
+static PyObject *bt_text(const csk_bdaddr *a)
 {
     char text[18];
     csk_bt_addr_text(a, text);
     return PyUnicode_FromString(text);
 }
 
+/* L2CAP's and HCI's results: the short forms unless the extra fields say otherwise (3.14). */
+#ifdef CSK_BT_FORMS_3_14
+static PyObject *bt_build_l2cap(const csk_bt_fields *f)
+{
+    if (f->bdaddr_type != BDADDR_BREDR) {
+        return Py_BuildValue("(NiiB)", bt_text(&f->bdaddr), (int)f->port, (int)f->cid,
+                             (unsigned char)f->bdaddr_type);
+    }
+    if (f->cid != 0) {
+        return Py_BuildValue("(Nii)", bt_text(&f->bdaddr), (int)f->port, (int)f->cid);
+    }
+    return Py_BuildValue("(Ni)", bt_text(&f->bdaddr), (int)f->port);
+}
+
+static PyObject *bt_build_hci(const csk_bt_fields *f)
+{
+    if (f->channel == HCI_CHANNEL_RAW) {
+        return PyLong_FromLong((long)f->dev);
+    }
+    return Py_BuildValue("(ii)", (int)f->dev, (int)f->channel);
+}
+#else
+static PyObject *bt_build_l2cap(const csk_bt_fields *f)
+{
+    return Py_BuildValue("(Ni)", bt_text(&f->bdaddr), (int)f->port);
+}
+
+static PyObject *bt_build_hci(const csk_bt_fields *f)
+{
+    return PyLong_FromLong((long)f->dev); /* a bare int, not a tuple */
+}
+#endif
+
 static PyObject *build_bluetooth(const csk_sockaddr *addr, socklen_t len, int fd, int proto)
 {
     (void)fd;
-    csk_sockaddr a;
-    csk_addr_copy(&a, sizeof a, addr, len);
-    switch (proto) {
-    case BTPROTO_L2CAP:
-        return Py_BuildValue("(Ni)", bt_text(&a.bt_l2.l2_bdaddr), (int)a.bt_l2.l2_psm);
-    case BTPROTO_RFCOMM:
-        return Py_BuildValue("(Ni)", bt_text(&a.bt_rc.rc_bdaddr), (int)a.bt_rc.rc_channel);
-    case BTPROTO_HCI:
-        return PyLong_FromLong(a.bt_hci.hci_dev); /* a bare int, not a tuple */
-    case BTPROTO_SCO:
-        return bt_text(&a.bt_sco.sco_bdaddr);
-    default:
-        PyErr_SetString(PyExc_ValueError, "Unknown Bluetooth protocol");
+    csk_bt_fields f;
+    if (csk_bt_fields_of(addr, len, proto, &f) < 0) {
+        /* The built-in module refuses before asking the kernel (its getsockaddrlen); csocket
+         * asks first and refuses the answer, with the same error. */
+        PyErr_SetString(PyExc_OSError, "getsockaddrlen: unknown BT protocol");
         return NULL;
+    }
+    switch (proto) {
+    case BTPROTO_RFCOMM:
+        return Py_BuildValue("(Ni)", bt_text(&f.bdaddr), (int)f.port);
+    case BTPROTO_L2CAP:
+        return bt_build_l2cap(&f);
+    case BTPROTO_HCI:
+        return bt_build_hci(&f);
+    default: /* BTPROTO_SCO */
+        return bt_text(&f.bdaddr);
     }
 }
 
-#endif
+#endif /* CSK_HAVE_AF_BLUETOOTH */
 
 /* ---- the table -------------------------------------------------------------------------- */
 
@@ -530,7 +663,7 @@ static const csk_family linux_families[] = {
 #ifdef CSK_HAVE_AF_TIPC
     {AF_TIPC, parse_tipc, build_tipc},
 #endif
-#ifdef CSK_HAVE_BLUETOOTH_H
+#ifdef CSK_HAVE_AF_BLUETOOTH
     {AF_BLUETOOTH, parse_bluetooth, build_bluetooth},
 #endif
     {-1, NULL, NULL}, /* keeps the array non-empty where no family is available */

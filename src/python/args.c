@@ -24,6 +24,46 @@ int csk_nargs(const char *fname, Py_ssize_t nargs, Py_ssize_t min, Py_ssize_t ma
     return 0;
 }
 
+/* Argument Clinic's wording of the same checks (3.15's send methods). */
+int csk_nargs_clinic(const char *fname, Py_ssize_t nargs, Py_ssize_t min, Py_ssize_t max)
+{
+    if (nargs >= min && nargs <= max) {
+        return 1;
+    }
+    Py_ssize_t bound = nargs < min ? min : max;
+    PyErr_Format(PyExc_TypeError, "%s expected %s%zd argument%s, got %zd", fname,
+                 min == max    ? ""
+                 : nargs < min ? "at least "
+                               : "at most ",
+                 bound, bound == 1 ? "" : "s", nargs);
+    return 0;
+}
+
+int csk_to_unsigned(PyObject *obj, unsigned long long max, const char *ctype,
+                    unsigned long long *out)
+{
+    PyObject *n = PyNumber_Index(obj);
+    if (n == NULL) {
+        return -1;
+    }
+    int overflow;
+    long long v = PyLong_AsLongLongAndOverflow(n, &overflow);
+    Py_DECREF(n);
+    if (v == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    if (overflow < 0 || (overflow == 0 && v < 0)) {
+        PyErr_SetString(PyExc_ValueError, "Cannot convert negative int");
+        return -1;
+    }
+    if (overflow > 0 || (unsigned long long)v > max) {
+        PyErr_Format(PyExc_OverflowError, "Python int too large for C %s", ctype);
+        return -1;
+    }
+    *out = (unsigned long long)v;
+    return 0;
+}
+
 static Py_ssize_t find_name(PyObject *key, const char *const *names, Py_ssize_t nnames)
 {
     for (Py_ssize_t i = 0; i < nnames; i++) {
@@ -51,7 +91,7 @@ int csk_args_kw(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyOb
         PyObject *key = PyTuple_GET_ITEM(kwnames, k);
         Py_ssize_t i = find_name(key, names, nnames);
         if (i < 0) {
-#if PY_VERSION_HEX >= 0x030D0000
+#if CSK_PY_UNEXPECTED_KEYWORD
             PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'", fname,
                          key);
 #else
@@ -82,7 +122,7 @@ int csk_args_kw(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyOb
  * with a DeprecationWarning); from 3.10 PyLong_AsLong refuses them itself, as the formats do. */
 static int reject_float(PyObject *obj)
 {
-#if PY_VERSION_HEX < 0x030A0000
+#if !CSK_PY_LONG_REFUSES_FLOAT
     if (PyFloat_Check(obj)) {
         PyErr_SetString(PyExc_TypeError, "integer argument expected, got float");
         return -1;

@@ -13,24 +13,12 @@
 #include "../core/csk.h"
 
 /* ---- public C API only -------------------------------------------------------------------- */
-/* Some of CPython's own macros expand to private symbols: Py_None and Py_True to the data symbols
- * _Py_NoneStruct and _Py_TrueStruct, Py_DECREF to a call of _Py_Dealloc.  csocket routes them to
- * public functions instead, so the built extension imports no _Py* symbol (nm -D shows it). */
-extern PyObject *csk_none, *csk_true, *csk_false; /* set once at import; immortal singletons */
-#undef Py_None
-#define Py_None csk_none
-#undef Py_True
-#define Py_True csk_true
-#undef Py_False
-#define Py_False csk_false
-#undef Py_DECREF
-#define Py_DECREF(op) Py_DecRef((PyObject *)(op))
-#undef Py_XDECREF
-#define Py_XDECREF(op) Py_DecRef((PyObject *)(op))
-int csk_init_singletons(void);
+/* The extension imports only public-API and stable-ABI symbols: CPython's own macros (Py_None,
+ * Py_DECREF) expand to stable-ABI names such as _Py_NoneStruct and _Py_Dealloc, which is fine.
+ * A debug interpreter's reference counting is another matter: there Py_INCREF and Py_DECREF also
+ * count into private totals (_Py_RefTotal, _Py_NegativeRefcount), so debug builds, and only they,
+ * take references through the public functions. */
 #ifdef Py_REF_DEBUG
-/* A debug interpreter's Py_INCREF also counts into its private _Py_RefTotal: there, references
- * are taken through the public function (release builds keep the inline increment). */
 static inline PyObject *csk_incref(PyObject *o)
 {
     Py_IncRef(o);
@@ -40,34 +28,17 @@ static inline PyObject *csk_incref(PyObject *o)
 #define Py_INCREF(op) Py_IncRef((PyObject *)(op))
 #undef Py_XINCREF
 #define Py_XINCREF(op) Py_IncRef((PyObject *)(op))
-#if PY_VERSION_HEX >= 0x030A0000 /* before 3.10, the Py_NewRef below is built on Py_INCREF */
+#undef Py_DECREF
+#define Py_DECREF(op) Py_DecRef((PyObject *)(op))
+#undef Py_XDECREF
+#define Py_XDECREF(op) Py_DecRef((PyObject *)(op))
+#if PY_VERSION_HEX >= 0x030A0000 /* before 3.10, compat.h's Py_NewRef is built on Py_INCREF */
 #undef Py_NewRef
 #define Py_NewRef(op) csk_incref((PyObject *)(op))
 #endif
 #endif
 
-/* ---- compatibility with older CPython (public API only) ---------------------------------- */
-
-#if PY_VERSION_HEX < 0x030A0000
-static inline PyObject *csk_newref(PyObject *o)
-{
-    Py_INCREF(o);
-    return o;
-}
-#define Py_NewRef(o) csk_newref((PyObject *)(o))
-#define Py_TPFLAGS_IMMUTABLETYPE 0
-#endif
-
-/* 3.13 parses several one-argument functions as METH_O (Argument Clinic): the conversions are
- * unchanged, but arity and type errors are worded for a lone argument.  Such functions take
- * CSK_ONE_ARG in their table and parse with csk_parse_one, following the interpreter. */
-#if PY_VERSION_HEX >= 0x030D0000
-#define CSK_ONE_ARG METH_O
-#define csk_parse_one PyArg_Parse
-#else
-#define CSK_ONE_ARG METH_VARARGS
-#define csk_parse_one PyArg_ParseTuple
-#endif
+#include "compat.h" /* after the above: its inline functions take references too */
 
 /* ---- module state (module.c) ------------------------------------------------------------- */
 
@@ -88,6 +59,7 @@ csk_state *csk_state_of_type(PyTypeObject *type); /* walks the MRO; NULL + excep
 
 /* Check a FASTCALL argument count; 0 with TypeError set when outside [min, max]. */
 int csk_nargs(const char *fname, Py_ssize_t nargs, Py_ssize_t min, Py_ssize_t max);
+int csk_nargs_clinic(const char *fname, Py_ssize_t nargs, Py_ssize_t min, Py_ssize_t max);
 
 /* Spread FASTCALL positional and keyword arguments over `out[0..nnames)` (NULL = not given). */
 int csk_args_kw(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
@@ -98,6 +70,10 @@ int csk_to_int(PyObject *obj, int *out);                          /* like the "i
 int csk_to_int_or(PyObject *obj, int *out, const char *overflow); /* int; own range message */
 int csk_to_ssize(PyObject *obj, Py_ssize_t *out);                 /* like the "n" format */
 int csk_to_uint_mask(PyObject *obj, unsigned *out); /* like the "I" format (no range check) */
+/* Argument Clinic's unsigned converters (3.14): any integer (__index__) from 0 to max; a negative
+ * one is a ValueError, a larger one an OverflowError naming the C type `ctype`. */
+int csk_to_unsigned(PyObject *obj, unsigned long long max, const char *ctype,
+                    unsigned long long *out);
 int csk_get_buffer(PyObject *obj, Py_buffer *view, const char *fname, int writable);
 const char *csk_to_str(PyObject *obj, const char *fname, int pos); /* the "s" format: UTF-8 */
 

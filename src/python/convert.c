@@ -2,12 +2,12 @@
  * htons, htonl, ntohs, ntohl.
  *
  * The parsing is the core's (inet.c); this file gives each function the built-in module's
- * argument handling and errors, which changed over 3.9 .. 3.13.  Not here: socket addresses.
+ * argument handling and errors, which changed over 3.9 .. 3.14 (see compat.h).  Not here: socket
+ * addresses.
  */
 #include "binding.h"
 
-static CSK_DOC(csk_mod_inet_aton,
-               "inet_aton(string) -> bytes\n\n"
+static CSK_DOC(csk_mod_inet_aton, CSK_SIG_INET_ATON
                "The 4 packed bytes (network byte order) of an IPv4 address in any of the forms\n"
                "the C library's inet_aton() accepts, such as '127.0.0.1' or '127.1'.");
 
@@ -27,8 +27,7 @@ static PyObject *csk_mod_inet_aton(PyObject *module, PyObject *args)
 }
 
 static CSK_DOC(csk_mod_inet_ntoa,
-               "inet_ntoa(packed_ip) -> str\n\n"
-               "The dotted-quad text of 4 packed bytes holding an IPv4 address.");
+               CSK_SIG_INET_NTOA "The dotted-quad text of 4 packed bytes holding an IPv4 address.");
 
 static PyObject *csk_mod_inet_ntoa(PyObject *module, PyObject *args)
 {
@@ -102,12 +101,21 @@ static PyObject *csk_mod_inet_ntop(PyObject *module, PyObject *const *args, Py_s
 
 /* ---- byte order ------------------------------------------------------------------------ */
 
-/* htons and ntohs swap the same way.  The argument is a C int that must fit 16 bits: 3.10 made a
- * larger value an OverflowError, 3.9 truncated it with a DeprecationWarning. */
+/* htons and ntohs swap the same way.  3.14 takes any integer that fits 16 bits unsigned; before,
+ * the argument is a C int that must fit 16 bits: 3.10 made a larger value an OverflowError, 3.9
+ * truncated it with a DeprecationWarning. */
 static PyObject *swap16(PyObject *args, const char *format, const char *name)
 {
+#if CSK_PY_CLINIC_UNSIGNED
+    (void)format, (void)name;
+    unsigned long long v;
+    if (csk_to_unsigned(args, 0xffff, "uint16_t", &v) < 0) {
+        return NULL;
+    }
+    return PyLong_FromLong(htons((uint16_t)v));
+#else
     int x;
-#if PY_VERSION_HEX >= 0x030D0000
+#if CSK_PY_ONE_ARG_IS_METH_O
     (void)format;
     x = PyLong_AsInt(args);
     if (x == -1 && PyErr_Occurred()) {
@@ -124,7 +132,7 @@ static PyObject *swap16(PyObject *args, const char *format, const char *name)
                             name);
     }
     if (x > 0xffff) {
-#if PY_VERSION_HEX < 0x030A0000
+#if !CSK_PY_SWAP16_OVERFLOW
         if (PyErr_WarnFormat(PyExc_DeprecationWarning, 1,
                              "%s: Python int too large to convert to C 16-bit unsigned integer "
                              "(The silent truncation is deprecated)",
@@ -138,11 +146,18 @@ static PyObject *swap16(PyObject *args, const char *format, const char *name)
 #endif
     }
     return PyLong_FromLong(htons((uint16_t)x));
+#endif
 }
 
-/* htonl and ntohl: any int that fits 32 bits unsigned. */
+/* htonl and ntohl: any int that fits 32 bits unsigned (3.14: any integer, through __index__). */
 static PyObject *swap32(PyObject *arg)
 {
+#if CSK_PY_CLINIC_UNSIGNED
+    unsigned long long x;
+    if (csk_to_unsigned(arg, 0xffffffffUL, "uint32_t", &x) < 0) {
+        return NULL;
+    }
+#else
     if (!PyLong_Check(arg)) {
         return PyErr_Format(PyExc_TypeError, "expected int, %s found", Py_TYPE(arg)->tp_name);
     }
@@ -154,12 +169,12 @@ static PyObject *swap32(PyObject *arg)
         PyErr_SetString(PyExc_OverflowError, "int larger than 32 bits");
         return NULL;
     }
+#endif
     return PyLong_FromUnsignedLong(htonl((uint32_t)x));
 }
 
 static CSK_DOC(csk_mod_htons,
-               "htons(integer) -> integer\n\n"
-               "A 16-bit unsigned integer from host to network byte order.");
+               CSK_SIG_HTONS "A 16-bit unsigned integer from host to network byte order.");
 
 static PyObject *csk_mod_htons(PyObject *module, PyObject *args)
 {
@@ -168,8 +183,7 @@ static PyObject *csk_mod_htons(PyObject *module, PyObject *args)
 }
 
 static CSK_DOC(csk_mod_ntohs,
-               "ntohs(integer) -> integer\n\n"
-               "A 16-bit unsigned integer from network to host byte order.");
+               CSK_SIG_NTOHS "A 16-bit unsigned integer from network to host byte order.");
 
 static PyObject *csk_mod_ntohs(PyObject *module, PyObject *args)
 {
@@ -178,8 +192,7 @@ static PyObject *csk_mod_ntohs(PyObject *module, PyObject *args)
 }
 
 static CSK_DOC(csk_mod_htonl,
-               "htonl(integer) -> integer\n\n"
-               "A 32-bit unsigned integer from host to network byte order.");
+               CSK_SIG_HTONL "A 32-bit unsigned integer from host to network byte order.");
 
 static PyObject *csk_mod_htonl(PyObject *module, PyObject *arg)
 {
@@ -188,8 +201,7 @@ static PyObject *csk_mod_htonl(PyObject *module, PyObject *arg)
 }
 
 static CSK_DOC(csk_mod_ntohl,
-               "ntohl(integer) -> integer\n\n"
-               "A 32-bit unsigned integer from network to host byte order.");
+               CSK_SIG_NTOHL "A 32-bit unsigned integer from network to host byte order.");
 
 static PyObject *csk_mod_ntohl(PyObject *module, PyObject *arg)
 {

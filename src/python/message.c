@@ -116,16 +116,17 @@ static void ancdata_release(ancdata *a)
 static int parse_item(PyObject *obj, csk_cmsg *item, Py_buffer *view)
 {
     static const char who[] = "[sendmsg() ancillary data items]()";
-    if (!PySequence_Check(obj) || PyBytes_Check(obj)) {
-        PyErr_Format(PyExc_TypeError, "%s argument must be 3-item sequence, not %.50s", who,
-                     Py_TYPE(obj)->tp_name);
+    if (!PySequence_Check(obj) || PyBytes_Check(obj) ||
+        (CSK_PY_TUPLE_WORDING && PyUnicode_Check(obj))) {
+        PyErr_Format(PyExc_TypeError, "%s argument must be 3-item %s, not %.50s", who,
+                     CSK_PY_TUPLE_WORDING ? "tuple" : "sequence", Py_TYPE(obj)->tp_name);
         return -1;
     }
     Py_ssize_t len = PySequence_Size(obj);
     if (len != 3) {
         if (len >= 0) {
-            PyErr_Format(PyExc_TypeError, "%s argument must be sequence of length 3, not %zd", who,
-                         len);
+            PyErr_Format(PyExc_TypeError, "%s argument must be %s of length 3, not %zd", who,
+                         CSK_PY_TUPLE_WORDING && PyTuple_Check(obj) ? "tuple" : "sequence", len);
         }
         return -1;
     }
@@ -219,8 +220,7 @@ static int ancdata_build(ancdata *a, struct msghdr *hdr)
 
 /* ---- sendmsg ------------------------------------------------------------------------------- */
 
-CSK_DOC(sock_sendmsg,
-        "sendmsg(buffers[, ancdata[, flags[, address]]]) -> count\n\n"
+CSK_DOC(sock_sendmsg, CSK_SIG_SENDMSG
         "Send one message gathered from several buffers, with ancillary data.\n"
         "buffers is an iterable of bytes-like objects whose contents are sent\n"
         "back to back.  ancdata is an iterable of (cmsg_level, cmsg_type, cmsg_data)\n"
@@ -232,7 +232,8 @@ CSK_DOC(sock_sendmsg,
 PyObject *sock_sendmsg(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {
     int flags = 0;
-    if (!csk_nargs("sendmsg", nargs, 1, 4) || (nargs >= 3 && csk_to_int(args[2], &flags) < 0)) {
+    if (!CSK_NARGS_SEND("sendmsg", nargs, 1, 4) ||
+        (nargs >= 3 && CSK_SEND_FLAGS(args[2], &flags) < 0)) {
         return NULL;
     }
     csk_msg m;

@@ -1,20 +1,8 @@
 /* The module: its definition, per-module state (multi-phase init), the names it exports, and the
  * capsule through which _ssl finds the socket type.  Nothing static changes after import except
- * the interpreter-wide constants set once there (None/True/False, the timeout exception class).
+ * the interpreter-wide timeout exception class, set once there.
  */
 #include "binding.h"
-
-PyObject *csk_none, *csk_true, *csk_false;
-
-int csk_init_singletons(void)
-{
-    if (csk_none == NULL) {
-        csk_none = Py_BuildValue(""); /* None, through a public function */
-        csk_true = PyBool_FromLong(1);
-        csk_false = PyBool_FromLong(0);
-    }
-    return csk_none != NULL ? 0 : -1;
-}
 
 csk_state *csk_state_of_module(PyObject *module)
 {
@@ -23,7 +11,7 @@ csk_state *csk_state_of_module(PyObject *module)
 
 csk_state *csk_state_of_type(PyTypeObject *type)
 {
-#if PY_VERSION_HEX >= 0x030B0000
+#if CSK_PY_AT_LEAST(11) /* PyType_GetModuleByDef */
     PyObject *module = PyType_GetModuleByDef(type, &csk_module_def);
     return module ? csk_state_of_module(module) : NULL;
 #else
@@ -106,9 +94,6 @@ static PyMethodDef *const function_tables[] = {
 static int module_exec(PyObject *module)
 {
     csk_state *st = csk_state_of_module(module);
-    if (csk_init_singletons() < 0) {
-        return -1;
-    }
     st->default_timeout = CSK_TIMEOUT_NONE;
     st->sock_type = (PyTypeObject *)PyType_FromModuleAndSpec(module, csk_sock_spec(), NULL);
     if (st->sock_type == NULL) {
@@ -116,8 +101,7 @@ static int module_exec(PyObject *module)
     }
     st->herror = PyErr_NewException("socket.herror", PyExc_OSError, NULL);
     st->gaierror = PyErr_NewException("socket.gaierror", PyExc_OSError, NULL);
-#if PY_VERSION_HEX < 0x030A0000
-    /* Before 3.10 socket.timeout is a class of its own, not TimeoutError. */
+#if !CSK_PY_TIMEOUT_IS_TIMEOUTERROR
     st->timeout_error = PyErr_NewException("socket.timeout", PyExc_OSError, NULL);
 #else
     st->timeout_error = Py_NewRef(PyExc_TimeoutError);

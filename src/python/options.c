@@ -12,10 +12,52 @@
 #define IS_VSOCK(s) 0
 #endif
 
+/* 3.15 checks the arity as for other sockets, then wants an int. */
+static int vsock_args_315(PyObject *const *args, Py_ssize_t nargs, int *level, int *name,
+                          unsigned long long *value)
+{
+    if (nargs < 3 || nargs > 4) {
+        PyErr_Format(PyExc_TypeError, "setsockopt() takes at %s %d arguments (%zd given)",
+                     nargs < 3 ? "least" : "most", nargs < 3 ? 3 : 4, nargs);
+        return -1;
+    }
+    if (csk_to_int(args[0], level) < 0 || csk_to_int(args[1], name) < 0) {
+        return -1;
+    }
+    if (!PyIndex_Check(args[2])) {
+        PyErr_Format(PyExc_TypeError,
+                     "setsockopt() argument 3 for AF_VSOCK must be an int (got %.200s)",
+                     Py_TYPE(args[2])->tp_name);
+        return -1;
+    }
+    if (nargs == 4) {
+        PyErr_Format(PyExc_TypeError,
+                     "setsockopt() only takes 4 arguments when the third argument "
+                     "is None (got %.200s)",
+                     Py_TYPE(args[2])->tp_name);
+        return -1;
+    }
+    PyObject *n = PyNumber_Index(args[2]);
+    if (n == NULL) {
+        return -1;
+    }
+    *value = PyLong_AsUnsignedLongLongMask(n);
+    Py_DECREF(n);
+    return *value == (unsigned long long)-1 && PyErr_Occurred() ? -1 : 0;
+}
+
 static PyObject *vsock_setsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {
     int level, name;
     unsigned long long value;
+    if (CSK_PY_SETSOCKOPT_315) {
+        if (vsock_args_315(args, nargs, &level, &name, &value) < 0) {
+            return NULL;
+        }
+        uint64_t v = value;
+        int r = csk_setsockopt(csk_sock_fd(s), level, name, &v, sizeof v);
+        return r < 0 ? csk_raise(r) : Py_NewRef(Py_None);
+    }
     PyObject *tuple = PyTuple_New(nargs);
     if (tuple == NULL) {
         return NULL;
@@ -57,58 +99,114 @@ CSK_DOC(sock_setsockopt,
         "The value argument can either be an integer, a string buffer, or\n"
         "None, optlen.");
 
-PyObject *sock_setsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
+/* A parsed setsockopt() value: an int, a buffer, or (None, optlen) for a NULL value. */
+typedef struct {
+    int level, name;
+    enum { OPT_INT, OPT_BUFFER, OPT_NULL } form;
+    int flag;
+    unsigned optlen;
+    Py_buffer view;
+} sockopt_value;
+
+/* Up to 3.14 the built-in module tries its argument formats in turn: (None, optlen) first, then
+ * an int, then a buffer, and reports a failure as the last format's error. */
+static int parse_classic(PyObject *const *args, Py_ssize_t nargs, sockopt_value *v)
 {
-    int level, name, r;
-    if (IS_VSOCK(s)) {
-        return vsock_setsockopt(s, args, nargs);
-    }
     if (nargs == 4) {
-        /* setsockopt(level, option, None, optlen): a NULL value of optlen bytes (AF_ALG).  The
-         * built-in module tries this form before the 3-argument buffer form, and reports any
-         * failure of it as that last form's arity error. */
-        unsigned optlen;
-        if (csk_to_int(args[0], &level) < 0 || csk_to_int(args[1], &name) < 0 ||
-            args[2] != Py_None || csk_to_uint_mask(args[3], &optlen) < 0) {
+        if (csk_to_int(args[0], &v->level) < 0 || csk_to_int(args[1], &v->name) < 0 ||
+            args[2] != Py_None || csk_to_uint_mask(args[3], &v->optlen) < 0) {
             PyErr_Clear();
             PyErr_SetString(PyExc_TypeError, "setsockopt() takes exactly 3 arguments (4 given)");
-            return NULL;
+            return -1;
         }
-        r = csk_setsockopt(csk_sock_fd(s), level, name, NULL, (socklen_t)optlen);
-        return r < 0 ? csk_raise(r) : Py_NewRef(Py_None);
+        v->form = OPT_NULL;
+        return 0;
     }
     if (nargs != 3) {
         PyErr_Format(PyExc_TypeError, "setsockopt() takes exactly 3 arguments (%zd given)", nargs);
-        return NULL;
+        return -1;
     }
-    if (csk_to_int(args[0], &level) < 0 || csk_to_int(args[1], &name) < 0) {
-        return NULL;
+    if (csk_to_int(args[0], &v->level) < 0 || csk_to_int(args[1], &v->name) < 0) {
+        return -1;
     }
-    PyObject *value = args[2];
-    int fd = csk_sock_fd(s);
-    if (PyIndex_Check(value)) {
-        int flag;
-        if (csk_to_int(value, &flag) < 0) {
+    if (PyIndex_Check(args[2])) {
+        v->form = OPT_INT;
+        if (csk_to_int(args[2], &v->flag) < 0) {
             /* As the built-in module, whose last resort is the buffer form, reports it. */
             PyErr_Clear();
             PyErr_Format(PyExc_TypeError, "a bytes-like object is required, not '%.100s'",
+                         Py_TYPE(args[2])->tp_name);
+            return -1;
+        }
+        return 0;
+    }
+    v->form = OPT_BUFFER;
+    return csk_get_buffer(args[2], &v->view, "setsockopt", 0);
+}
+
+/* 3.15 parses once: 3 or 4 arguments, the optlen of the 4-argument form first, then the value's
+ * type, with an error for each way of getting it wrong. */
+static int parse_315(PyObject *const *args, Py_ssize_t nargs, sockopt_value *v)
+{
+    if (nargs < 3 || nargs > 4) {
+        PyErr_Format(PyExc_TypeError, "setsockopt() takes at %s %d arguments (%zd given)",
+                     nargs < 3 ? "least" : "most", nargs < 3 ? 3 : 4, nargs);
+        return -1;
+    }
+    PyObject *value = args[2];
+    if (csk_to_int(args[0], &v->level) < 0 || csk_to_int(args[1], &v->name) < 0 ||
+        (nargs == 4 && csk_to_uint_mask(args[3], &v->optlen) < 0)) {
+        return -1;
+    }
+    if (value == Py_None || nargs == 4) {
+        if (value != Py_None || nargs != 4) {
+            PyErr_Format(PyExc_TypeError,
+                         nargs == 4 ? "setsockopt() only takes 4 arguments when the third "
+                                      "argument is None (got %.200s)"
+                                    : "setsockopt() requires 4 arguments when the third "
+                                      "argument is None",
                          Py_TYPE(value)->tp_name);
-            return NULL;
+            return -1;
         }
-        r = csk_setsockopt(fd, level, name, &flag, sizeof flag);
+        v->form = OPT_NULL;
+        return 0;
     }
-    else {
-        Py_buffer view;
-        if (csk_get_buffer(value, &view, "setsockopt", 0) < 0) {
-            return NULL;
-        }
-        r = csk_setsockopt(fd, level, name, view.buf, (socklen_t)view.len);
-        PyBuffer_Release(&view);
+    if (PyIndex_Check(value)) {
+        v->form = OPT_INT;
+        return csk_to_int(value, &v->flag);
     }
-    if (r < 0) {
-        return csk_raise(r);
+    if (!PyObject_CheckBuffer(value)) {
+        PyErr_Format(PyExc_TypeError,
+                     "socket option should be int, bytes-like object or None (got %.200s)",
+                     Py_TYPE(value)->tp_name);
+        return -1;
     }
-    Py_RETURN_NONE;
+    v->form = OPT_BUFFER;
+    return csk_get_buffer(value, &v->view, "setsockopt", 0);
+}
+
+PyObject *sock_setsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (IS_VSOCK(s)) {
+        return vsock_setsockopt(s, args, nargs);
+    }
+    sockopt_value v;
+    if ((CSK_PY_SETSOCKOPT_315 ? parse_315 : parse_classic)(args, nargs, &v) < 0) {
+        return NULL;
+    }
+    int fd = csk_sock_fd(s), r;
+    switch (v.form) {
+    case OPT_INT:
+        r = csk_setsockopt(fd, v.level, v.name, &v.flag, sizeof v.flag);
+        break;
+    case OPT_NULL: /* a NULL value of optlen bytes (AF_ALG's key size) */
+        r = csk_setsockopt(fd, v.level, v.name, NULL, (socklen_t)v.optlen);
+        break;
+    default:
+        r = csk_setsockopt(fd, v.level, v.name, v.view.buf, (socklen_t)v.view.len);
+        PyBuffer_Release(&v.view);
+    }
+    return r < 0 ? csk_raise(r) : Py_NewRef(Py_None);
 }
 
 CSK_DOC(sock_getsockopt,

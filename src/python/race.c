@@ -18,34 +18,6 @@ typedef struct {
     PyObject *errors; /* every failed attempt's exception, in the order they failed */
 } race_run;
 
-/* The exception being raised, normalized, as an object; the error indicator is cleared. */
-static PyObject *take_exception(void)
-{
-#if PY_VERSION_HEX >= 0x030C0000
-    return PyErr_GetRaisedException();
-#else
-    PyObject *type, *value, *tb;
-    PyErr_Fetch(&type, &value, &tb);
-    PyErr_NormalizeException(&type, &value, &tb);
-    if (value != NULL && tb != NULL) {
-        PyException_SetTraceback(value, tb);
-    }
-    Py_XDECREF(type);
-    Py_XDECREF(tb);
-    return value;
-#endif
-}
-
-/* Raise `exc` (a reference taken by take_exception) again. */
-static void put_back(PyObject *exc)
-{
-#if PY_VERSION_HEX >= 0x030C0000
-    PyErr_SetRaisedException(exc);
-#else
-    PyErr_Restore(Py_NewRef(Py_TYPE(exc)), exc, PyException_GetTraceback(exc));
-#endif
-}
-
 /* Close attempt i's socket, if open.  Cleanup must not disturb an exception on its way out, and
  * nobody is left to hear of a failed close. */
 static void close_attempt(race_run *rr, size_t i)
@@ -55,7 +27,7 @@ static void close_attempt(race_run *rr, size_t i)
         return;
     }
     rr->socks[i] = NULL;
-    PyObject *pending = PyErr_Occurred() ? take_exception() : NULL;
+    PyObject *pending = PyErr_Occurred() ? csk_err_take() : NULL;
     PyObject *r = sock_close((csk_sock *)sock, NULL);
     if (r == NULL) {
         PyErr_Clear();
@@ -63,14 +35,14 @@ static void close_attempt(race_run *rr, size_t i)
     Py_XDECREF(r);
     Py_DECREF(sock);
     if (pending != NULL) {
-        put_back(pending);
+        csk_err_restore(pending);
     }
 }
 
 /* Attempt i is over: keep the exception being raised as its error, close its socket. */
 static int record_failure(race_run *rr, size_t i)
 {
-    PyObject *exc = take_exception();
+    PyObject *exc = csk_err_take();
     int r = exc != NULL ? PyList_Append(rr->errors, exc) : -1;
     Py_XDECREF(exc);
     close_attempt(rr, i);
@@ -125,12 +97,12 @@ static PyObject *open_attempt(race_run *rr, PyObject *item)
     PyObject *bound = NULL;
     if (csk_sock_apply_timeout((csk_sock *)sock, 0) < 0 ||
         (rr->source != NULL && (bound = sock_bind((csk_sock *)sock, rr->source)) == NULL)) {
-        PyObject *exc = take_exception();
+        PyObject *exc = csk_err_take();
         PyObject *r = sock_close((csk_sock *)sock, NULL);
         Py_XDECREF(r);
         PyErr_Clear();
         Py_DECREF(sock);
-        put_back(exc);
+        csk_err_restore(exc);
         return NULL;
     }
     Py_XDECREF(bound);
@@ -259,7 +231,7 @@ static PyObject *race_result(race_run *rr, int outcome)
     }
     if (outcome == CSK_RACE_LOST && PyList_GET_SIZE(rr->errors) == 0) {
         csk_raise(CSK_ETIMEOUT); /* the deadline passed before any attempt could fail */
-        PyObject *exc = take_exception();
+        PyObject *exc = csk_err_take();
         if (exc == NULL || PyList_Append(rr->errors, exc) < 0) {
             Py_XDECREF(exc);
             Py_DECREF(winner);

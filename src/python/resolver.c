@@ -92,12 +92,15 @@ static int gai_service(PyObject *port, char *buf, size_t cap, PyObject **keep, c
 {
     *keep = NULL;
     *out = NULL;
-    if (PyLong_CheckExact(port)) {
-#if PY_VERSION_HEX >= 0x030C0000
-        /* 3.12 passes any int on as text, so an out-of-range port is the resolver's error. */
+    if (CSK_PY_PORT_ANY_INT ? PyLong_Check(port) : PyLong_CheckExact(port)) {
+#if CSK_PY_PORT_INT_AS_TEXT
+        /* 3.12 passes any int on as text, so an out-of-range port is the resolver's error; 3.14
+         * takes an int subclass (True) as its value. */
         (void)buf;
         (void)cap;
-        *keep = PyObject_Str(port);
+        PyObject *value = PyNumber_Index(port);
+        *keep = value != NULL ? PyObject_Str(value) : NULL;
+        Py_XDECREF(value);
         *out = *keep != NULL ? PyUnicode_AsUTF8(*keep) : NULL;
         return *out != NULL ? 0 : -1;
 #else
@@ -573,14 +576,13 @@ static PyObject *csk_mod_if_nameindex(PyObject *module, PyObject *Py_UNUSED(igno
 }
 
 static CSK_DOC(csk_mod_if_nametoindex,
-               "if_nametoindex(if_name) -> integer\n\n"
-               "The index of the network interface with this name.");
+               CSK_SIG_IF_NAMETOINDEX "The index of the network interface with this name.");
 
 static PyObject *csk_mod_if_nametoindex(PyObject *module, PyObject *args)
 {
     (void)module;
     PyObject *name;
-    unsigned index;
+    int64_t index;
     if (!csk_parse_one(args, "O&:if_nametoindex", PyUnicode_FSConverter, &name)) {
         return NULL;
     }
@@ -588,22 +590,30 @@ static PyObject *csk_mod_if_nametoindex(PyObject *module, PyObject *args)
     index = csk_if_nametoindex(PyBytes_AS_STRING(name));
     Py_END_ALLOW_THREADS
     Py_DECREF(name);
-    if (index == 0) {
-        PyErr_SetString(PyExc_OSError, "no interface with this name");
+    if (index < 0 && CSK_PY_IFNAMETOINDEX_ERRNO) {
+        return csk_raise((int)index);
+    }
+    if (index < 0) {
+        PyErr_SetString(PyExc_OSError, "no interface with this name"); /* no errno before 3.14 */
         return NULL;
     }
-    return PyLong_FromUnsignedLong(index);
+    return PyLong_FromLongLong(index);
 }
 
 static CSK_DOC(csk_mod_if_indextoname,
-               "if_indextoname(if_index) -> string\n\n"
-               "The name of the network interface with this index.");
+               CSK_SIG_IF_INDEXTONAME "The name of the network interface with this index.");
 
 static PyObject *csk_mod_if_indextoname(PyObject *module, PyObject *arg)
 {
     (void)module;
     char name[IF_NAMESIZE + 1];
     int err;
+#if CSK_PY_CLINIC_UNSIGNED
+    unsigned long long index;
+    if (csk_to_unsigned(arg, UINT_MAX, "unsigned int", &index) < 0) {
+        return NULL;
+    }
+#else
     if (!PyLong_Check(arg)) {
         PyErr_SetString(PyExc_TypeError, "an integer is required");
         return NULL;
@@ -612,11 +622,12 @@ static PyObject *csk_mod_if_indextoname(PyObject *module, PyObject *arg)
     if (index == (unsigned long)-1 && PyErr_Occurred()) {
         return NULL;
     }
-#if PY_VERSION_HEX >= 0x030D0000
+#if CSK_PY_IFINDEX_RANGE_CHECK
     if (index > UINT_MAX) {
         PyErr_SetString(PyExc_OverflowError, "index is too large");
         return NULL;
     }
+#endif
 #endif
     /* Before 3.13 the built-in module cuts a larger index to the C unsigned int the call takes. */
     Py_BEGIN_ALLOW_THREADS

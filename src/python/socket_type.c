@@ -6,16 +6,6 @@
  */
 #include "binding.h"
 
-#if PY_VERSION_HEX >= 0x030C0000
-#include <structmember.h> /* still the home of PyMemberDef's flags on 3.12/3.13 */
-#define CSK_T_INT Py_T_INT
-#define CSK_READONLY Py_READONLY
-#else
-#include <structmember.h>
-#define CSK_T_INT T_INT
-#define CSK_READONLY READONLY
-#endif
-
 /* CPython's error hook field, for C code that calls it the way socketmodule's callers did. */
 static PyObject *error_hook(void)
 {
@@ -109,7 +99,7 @@ static char *init_kwlist[] = {"family", "type", "proto", "fileno", NULL};
 
 static int check_keywords(PyObject *args, PyObject *kwds)
 {
-#if PY_VERSION_HEX >= 0x030B0000
+#if CSK_PY_SOCKET_INIT_CLINIC
     Py_ssize_t nargs = PyTuple_GET_SIZE(args);
     if (kwds == NULL || nargs > 4) {
         return 0; /* no keywords; or too many arguments, which the parser reports first */
@@ -131,7 +121,7 @@ static int check_keywords(PyObject *args, PyObject *kwds)
                 PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, init_kwlist[i]) == 0;
         }
         if (!known) {
-#if PY_VERSION_HEX >= 0x030D0000
+#if CSK_PY_UNEXPECTED_KEYWORD
             PyErr_Format(PyExc_TypeError, "socket() got an unexpected keyword argument '%S'", key);
 #else
             PyErr_Format(PyExc_TypeError, "'%S' is an invalid keyword argument for socket()", key);
@@ -150,7 +140,7 @@ static int check_keywords(PyObject *args, PyObject *kwds)
  * differs from the older "i" format's. */
 static int init_int(PyObject *obj, int *out)
 {
-#if PY_VERSION_HEX >= 0x030B0000
+#if CSK_PY_SOCKET_INIT_CLINIC
     return csk_to_int_or(obj, out, "Python int too large to convert to C int");
 #else
     return csk_to_int(obj, out);
@@ -165,7 +155,7 @@ static int init_args(PyObject *args, PyObject *kwds, int *family, int *type, int
     PyObject *argv[4] = {NULL, NULL, NULL, NULL};
     Py_ssize_t n = PyTuple_GET_SIZE(args);
     if ((kwds != NULL && PyDict_GET_SIZE(kwds) != 0) || n > 4) {
-#if PY_VERSION_HEX < 0x030B0000
+#if !CSK_PY_SOCKET_INIT_CLINIC
         /* 3.9 and 3.10 parse with the "i" format, which converts each positional argument before
          * it looks at the keywords: socket(2**31, family=2) is an OverflowError there. */
         return PyArg_ParseTupleAndKeywords(args, kwds, "|iiiO:socket", init_kwlist, family, type,
@@ -243,12 +233,7 @@ PyObject *csk_sock_from_fd(csk_state *st, int fd, int family, int type, int prot
 static void sock_finalize(PyObject *self)
 {
     csk_sock *s = (csk_sock *)self;
-#if PY_VERSION_HEX >= 0x030C0000
-    PyObject *exc = PyErr_GetRaisedException();
-#else
-    PyObject *type, *value, *tb;
-    PyErr_Fetch(&type, &value, &tb);
-#endif
+    PyObject *exc = csk_err_take();
     if (csk_sock_fd(s) != -1) {
         if (PyErr_ResourceWarning(self, 1, "unclosed %R", self) < 0 &&
             PyErr_ExceptionMatches(PyExc_Warning)) {
@@ -262,11 +247,7 @@ static void sock_finalize(PyObject *self)
         csk_close(fd);
         Py_END_ALLOW_THREADS
     }
-#if PY_VERSION_HEX >= 0x030C0000
-    PyErr_SetRaisedException(exc);
-#else
-    PyErr_Restore(type, value, tb);
-#endif
+    csk_err_restore(exc);
 }
 
 static void sock_dealloc(PyObject *self)

@@ -9,17 +9,21 @@
 
 #include <math.h>
 
-static int overflow(void)
+static int overflow(const char *message)
 {
-    PyErr_SetString(PyExc_OverflowError, "timestamp too large to convert to C _PyTime_t");
+    PyErr_SetString(PyExc_OverflowError, message);
     return -1;
 }
 
-/* Seconds (int or float) to nanoseconds, rounding away from zero as CPython does for timeouts. */
+/* Seconds to nanoseconds, rounding away from zero as CPython does for timeouts.  An int converts
+ * exactly; a float (from 3.15 any real number: whatever float() takes) through a double. */
 static int seconds_to_ns(PyObject *obj, int64_t *ns)
 {
-    if (PyFloat_Check(obj)) {
-        double d = PyFloat_AsDouble(obj);
+    if (PyFloat_Check(obj) || (CSK_PY_REAL_TIMEOUTS && !PyIndex_Check(obj))) {
+        double d = PyFloat_AsDouble(obj); /* 3.15: "must be real number, not str" */
+        if (d == -1.0 && PyErr_Occurred()) {
+            return -1;
+        }
         if (isnan(d)) {
             PyErr_SetString(PyExc_ValueError, "Invalid value NaN (not a number)");
             return -1;
@@ -27,21 +31,27 @@ static int seconds_to_ns(PyObject *obj, int64_t *ns)
         d *= 1e9;
         d = d >= 0 ? ceil(d) : floor(d);
         if (!(d >= (double)INT64_MIN && d < -(double)INT64_MIN)) {
-            return overflow();
+            return overflow(CSK_TIMESTAMP_OVERFLOW_FLOAT);
         }
         *ns = (int64_t)d;
         return 0;
+    }
+    if (CSK_PY_TIMEOUT_WORDING_314 && !PyIndex_Check(obj)) {
+        /* %T (the type's full name) exists from 3.13; this line runs on 3.14 only. */
+        PyErr_Format(PyExc_TypeError, "'%T' object cannot be interpreted as an integer or float",
+                     obj);
+        return -1;
     }
     long long sec = PyLong_AsLongLong(obj);
     if (sec == -1 && PyErr_Occurred()) {
         if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
             PyErr_Clear();
-            return overflow();
+            return overflow(CSK_TIMESTAMP_OVERFLOW_INT);
         }
         return -1;
     }
     if (sec > INT64_MAX / CSK_NS_PER_SEC || sec < INT64_MIN / CSK_NS_PER_SEC) {
-        return overflow();
+        return overflow(CSK_TIMESTAMP_OVERFLOW_INT);
     }
     *ns = (int64_t)sec * CSK_NS_PER_SEC;
     return 0;
@@ -102,7 +112,7 @@ CSK_DOC(sock_setblocking,
 
 PyObject *sock_setblocking(csk_sock *s, PyObject *arg)
 {
-#if PY_VERSION_HEX >= 0x030C0000
+#if CSK_PY_SETBLOCKING_TRUTH
     long block = PyObject_IsTrue(arg); /* 3.12 takes any object's truth */
     if (block < 0) {
         return NULL;

@@ -222,18 +222,17 @@ static int send_args(PyObject *const *args, Py_ssize_t nargs, const char *fname,
                      int *flags)
 {
     *flags = 0;
-    if (!csk_nargs(fname, nargs, 1, 2) || csk_get_buffer(args[0], view, fname, 0) < 0) {
+    if (!CSK_NARGS_SEND(fname, nargs, 1, 2) || csk_get_buffer(args[0], view, fname, 0) < 0) {
         return -1;
     }
-    if (nargs == 2 && csk_to_int(args[1], flags) < 0) {
+    if (nargs == 2 && CSK_SEND_FLAGS(args[1], flags) < 0) {
         PyBuffer_Release(view);
         return -1;
     }
     return 0;
 }
 
-CSK_DOC(sock_send,
-        "send(data[, flags]) -> count\n\n"
+CSK_DOC(sock_send, CSK_SIG_SEND
         "Send a data string to the socket.  For the optional flags\n"
         "argument, see the Unix manual.  Return the number of bytes\n"
         "sent; this may be less than len(data) if the network is busy.");
@@ -252,8 +251,7 @@ PyObject *sock_send(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     return sent < 0 ? NULL : PyLong_FromSsize_t(sent);
 }
 
-CSK_DOC(sock_sendall,
-        "sendall(data[, flags])\n\n"
+CSK_DOC(sock_sendall, CSK_SIG_SENDALL
         "Send a data string to the socket.  For the optional flags\n"
         "argument, see the Unix manual.  This calls send() repeatedly\n"
         "until all data is sent.  If an error occurs, it's impossible\n"

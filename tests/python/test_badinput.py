@@ -20,6 +20,7 @@ import math
 import os
 import shutil
 import socket as std
+import sys
 import tempfile
 import warnings
 
@@ -642,6 +643,11 @@ def test_msg_trunc_returns_the_datagram_length_never_stale_bytes(S):
         b.send(b"an earlier secret message")
         assert a.recv(100) == b"an earlier secret message"
         b.send(b"XYZ" * 10)
+        if S.__name__ == "socket" and sys.version_info >= (3, 15):
+            # 3.15's built-in module can no longer grow the result: a known difference (README).
+            with pytest.raises(ValueError, match="size larger than allocated size"):
+                a.recv(2, S.MSG_TRUNC)
+            return
         got = a.recv(2, S.MSG_TRUNC)
         assert len(got) == 30 and got[:2] == b"XY"
         if S.__name__ != "socket":
@@ -715,6 +721,8 @@ def test_address_fields_convert_before_the_host_resolves(S):
             s.bind(("::1", 0, 2**20, 0))
 
 
+@pytest.mark.skipif(sys.version_info >= (3, 15),
+                    reason="3.15 reports each field (tests/python/test_compat.py)")
 @pytest.mark.parametrize("args", [(1, 2**31, None, 0), (1, 2, 5, 0), (1, 2, None, V.IndexRaises()),
                                   (V.IndexRaises(), 2, None, 0), (1, 2, None, "x")])
 def test_setsockopt_four_arguments_report_the_arity_of_the_buffer_form(S, args):
