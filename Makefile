@@ -43,7 +43,8 @@ bootstrap:
 build: bootstrap
 	$(call say_python,build)
 	@mkdir -p build
-	@status=0; $(PY) setup.py -q build_ext --inplace >build/build_ext.log 2>&1 || status=$$?; \
+	@status=0; CSOCKET_WERROR=$${CSOCKET_WERROR:-1} $(PY) setup.py -q build_ext --inplace \
+	     >build/build_ext.log 2>&1 || status=$$?; \
 	 grep -v -e '^running' -e 'Warning' -e 'warnings.warn' build/build_ext.log || true; \
 	 if [ $$status -ne 0 ]; then \
 	     rm -f csocket/_csocket.*.so; \

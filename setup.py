@@ -10,6 +10,12 @@ from setuptools.command.editable_wheel import editable_wheel
 sources = sorted(glob("src/core/*.c")) + sorted(glob("src/python/*.c"))
 headers = sorted(glob("src/core/*.h")) + sorted(glob("src/python/*.h"))
 
+# Warnings are errors where csocket is developed (make build, CI: CSOCKET_WERROR=1), never in a
+# user's pip install, which a newer compiler's new warning must not break.
+compile_args = ["-std=gnu11", "-Wall", "-Wextra", "-Wno-missing-field-initializers"]
+if os.environ.get("CSOCKET_WERROR") == "1":
+    compile_args.append("-Werror")
+
 # site.py runs the import lines of the .pth files in site-packages itself, so the hook must lie at
 # the top of the wheel, outside the csocket package; setuptools only places packages there.
 HOOK = "csocket-autoinstall.pth"
@@ -60,7 +66,7 @@ setup(
             "csocket._csocket",
             sources=sources,
             depends=headers,
-            extra_compile_args=["-std=gnu11", "-Wall", "-Wextra", "-Wno-missing-field-initializers"],
+            extra_compile_args=compile_args,
         )
     ],
     cmdclass={"build_py": build_py_with_hook, "editable_wheel": editable_wheel_with_hook},
