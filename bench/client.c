@@ -526,8 +526,9 @@ int main(int argc, char **argv)
     double min_time = 0.1;
     int warmups = 1, values = 3;
     if (argc < 2) {
-        fprintf(stderr, "usage: client WORKLOAD [--port N] [--min-time S] [--values N] "
-                        "[--warmups N] [--loops N]\n");
+        fprintf(stderr,
+                "usage: client WORKLOAD [--port N] [--min-time S] [--values N] "
+                "[--warmups N] [--loops N]\n");
         return 2;
     }
     for (int i = 2; i + 1 < argc; i += 2) {

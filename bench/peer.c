@@ -150,9 +150,10 @@ int main(void)
     int udp = bench_bound(SOCK_DGRAM, &p_udp);
     peer_spawn(peer_udp_echo, udp);
 
-    printf("{\"kind\": \"c\", \"pid\": %d, \"echo\": %d, \"sink\": %d, \"source\": %d, "
-           "\"accept\": %d, \"udp_echo\": %d}\n",
-           (int)getpid(), p_echo, p_sink, p_source, p_accept, p_udp);
+    printf(
+        "{\"kind\": \"c\", \"pid\": %d, \"echo\": %d, \"sink\": %d, \"source\": %d, "
+        "\"accept\": %d, \"udp_echo\": %d}\n",
+        (int)getpid(), p_echo, p_sink, p_source, p_accept, p_udp);
     fflush(stdout);
 
     for (;;) {

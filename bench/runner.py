@@ -120,7 +120,7 @@ class Outcome:
 
     def reason(self):
         """The last meaningful line the process printed (for n/a and error reports)."""
-        lines = [l for l in (self.err + "\n" + self.out).splitlines() if l.strip()]
+        lines = [line for line in (self.err + "\n" + self.out).splitlines() if line.strip()]
         text = lines[-1].strip() if lines else "exit status %s" % self.returncode
         if text.startswith("{"):  # the C client says n/a in its JSON line
             try:
@@ -322,7 +322,7 @@ def machine():
     cpu = ""
     try:
         with open("/proc/cpuinfo") as f:
-            cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "")
+            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "")
     except OSError:
         pass
     return {

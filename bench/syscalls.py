@@ -8,7 +8,6 @@ cancelled out.  This is where "one system call instead of two" (recv with a time
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 
 from bench import report, runner

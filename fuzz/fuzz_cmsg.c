@@ -106,7 +106,8 @@ static void build(fuzz_in *in)
     ssize_t used = csk_cmsg_build(cap > 0 ? buf : NULL, cap, items, n);
     if (need > cap) {
         CHECK(used == -EMSGSIZE);
-    } else {
+    }
+    else {
         CHECK(used == (ssize_t)need);
         /* Walking what was built gives the items back, whole and in order. */
         csk_cmsg_walk w;
@@ -138,12 +139,14 @@ static void sizes(fuzz_in *in)
     size_t len = 0, space = 0;
     if (csk_cmsg_len(datalen, &len) == 0) {
         CHECK(len == CMSG_LEN(datalen) && len <= CSK_CONTROL_LIMIT && len > datalen);
-    } else {
+    }
+    else {
         CHECK(datalen > CSK_CONTROL_LIMIT - CMSG_LEN(0));
     }
     if (csk_cmsg_space(datalen, &space) == 0) {
         CHECK(space == CMSG_SPACE(datalen) && space <= CSK_CONTROL_LIMIT && space > datalen);
-    } else {
+    }
+    else {
         CHECK(datalen > CSK_CONTROL_LIMIT - CMSG_SPACE(1));
     }
 #ifdef CSK_HAVE_AF_ALG

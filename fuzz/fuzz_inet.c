@@ -17,7 +17,8 @@ static void ntop_roundtrip(int family, const unsigned char *packed, size_t plen,
         unsigned char again[16];
         CHECK(csk_inet_pton(family, text, again) == (int)plen);
         CHECK(memcmp(again, packed, plen) == 0);
-    } else {
+    }
+    else {
         CHECK(r == -ENOSPC);
     }
     free(text);

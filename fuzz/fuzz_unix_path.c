@@ -20,7 +20,8 @@ static void read_returned(fuzz_in *in)
     CHECK(abstract == 0 || abstract == 1);
     if (written <= start) {
         CHECK(len == 0 && abstract == 0);
-    } else {
+    }
+    else {
         size_t room = written - start;
         if (room > sizeof(((struct sockaddr_un *)0)->sun_path)) {
             room = sizeof(((struct sockaddr_un *)0)->sun_path);
@@ -29,7 +30,8 @@ static void read_returned(fuzz_in *in)
         CHECK(len <= room);
         if (abstract) {
             CHECK(path[0] == '\0' && len == room);
-        } else {
+        }
+        else {
             /* A path ends at its first NUL, or at the bytes really there. */
             CHECK(memchr(path, '\0', len) == NULL);
             CHECK(len == room || path[len] == '\0');
@@ -58,9 +60,11 @@ static void build_and_read_back(fuzz_in *in)
     size_t len = csk_unix_path(&addr.un, (socklen_t)r, &abstract);
     if (n == 0) {
         CHECK(len == 0); /* autobind: the kernel picks the name */
-    } else if (abstract_in) {
+    }
+    else if (abstract_in) {
         CHECK(abstract && len == n && memcmp(addr.un.sun_path, path, n) == 0);
-    } else {
+    }
+    else {
         /* A filesystem path reads back up to its first NUL. */
         size_t want = strnlen((const char *)path, n);
         CHECK(!abstract && len == want && memcmp(addr.un.sun_path, path, len) == 0);
@@ -73,7 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_in in = {data, size};
     if (take(&in, 1) & 1) {
         build_and_read_back(&in);
-    } else {
+    }
+    else {
         read_returned(&in);
     }
     return 0;

@@ -10,9 +10,18 @@ import socket
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-u16 = lambda v: struct.pack(">H", v)          # take(in, 2): big-endian, as fuzz.h reads fields
-u32 = lambda v: struct.pack(">I", v & 0xFFFFFFFF)
-u8 = lambda v: bytes([v & 0xFF])
+
+
+def u16(v):  # take(in, 2): big-endian, as fuzz.h reads fields
+    return struct.pack(">H", v)
+
+
+def u32(v):
+    return struct.pack(">I", v & 0xFFFFFFFF)
+
+
+def u8(v):
+    return bytes([v & 0xFF])
 
 
 def unix_path():

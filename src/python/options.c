@@ -191,6 +191,7 @@ PyObject *sock_setsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
         return vsock_setsockopt(s, args, nargs);
     }
     sockopt_value v;
+    /* cppcheck-suppress uninitvar ; v is the parser's output, not read before it fills it */
     if ((CSK_PY_SETSOCKOPT_315 ? parse_315 : parse_classic)(args, nargs, &v) < 0) {
         return NULL;
     }

@@ -6,7 +6,6 @@ truncated ancillary data).  Loopback, AF_UNIX and socketpair only; names are num
 did not.      python tests/hardening/workload.py [--builtin] [rounds]
 """
 import array
-import errno
 import os
 import sys
 import tempfile

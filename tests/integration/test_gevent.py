@@ -2,8 +2,6 @@
 and call its methods from greenlets; everything they report must come out the same."""
 import pytest
 
-import _integ
-
 pytest.importorskip("gevent")
 
 

@@ -413,7 +413,7 @@ def test_hoplimit_truncation_matches_builtin(ancbufsize, closing):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             data, anc, flags, addr = r.recvmsg(10, ancbufsize)
-        results.append((data, [(l, t, len(d)) for l, t, d in anc], flags,
+        results.append((data, [(level, kind, len(d)) for level, kind, d in anc], flags,
                         [str(c.message) for c in caught]))
     assert results[0] == results[1]
 
