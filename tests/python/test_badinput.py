@@ -28,8 +28,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import badinput_values as V
-from report import report_line
+from support import badinput_values as V
+from support.report import report_line
 from csocket import _csocket as C
 
 EXAMPLES = int(os.environ.get("CSOCKET_BADINPUT_EXAMPLES", "30"))

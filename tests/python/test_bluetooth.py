@@ -19,8 +19,7 @@ import pytest
 
 from csocket import _csocket
 
-sys.path.insert(0, os.path.dirname(__file__))
-import family_cases  # noqa: E402
+from support import family_cases
 
 AF_BLUETOOTH = 31
 BUILTIN_HAS_BT = hasattr(builtin, "AF_BLUETOOTH")

@@ -10,15 +10,13 @@ import os
 import shutil
 import struct
 import subprocess
-import sys
 
 import _socket as builtin
 import pytest
 
 from csocket import _csocket
 
-sys.path.insert(0, os.path.dirname(__file__))
-import family_cases  # noqa: E402
+from support import family_cases
 
 MODULES = [pytest.param(builtin, id="builtin"), pytest.param(_csocket, id="csocket")]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

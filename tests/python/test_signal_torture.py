@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from report import report_line
+from support.report import report_line
 from test_connection import full_listener
 
 SIGNALS = {signal.SIGALRM, signal.SIGUSR1}

@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-import torture
-from report import report_line
+from support import torture
+from support.report import report_line
 
 
 def run_in_thread(fn):

@@ -137,7 +137,7 @@ def all_outcomes(mod):
 
 
 if __name__ == "__main__":
-    # python family_cases.py [csocket]: print every outcome, one per line, for diffing versions.
+    # python tests/python/support/family_cases.py [csocket]: print every outcome, one per line, for diffing versions.
     import sys
     if len(sys.argv) > 1 and sys.argv[1] == "csocket":
         from csocket import _csocket as mod
