@@ -217,7 +217,9 @@ static PyObject *ip_text(const csk_sockaddr *addr)
     return PyUnicode_FromString(text);
 }
 
-static PyObject *build_inet(const csk_sockaddr *addr, socklen_t len, int fd, int proto)
+/* (host, port) for AF_INET and AF_RDS (a sockaddr_in), (host, port, flowinfo, scope_id) for
+ * AF_INET6. */
+static PyObject *build_ip(const csk_sockaddr *addr, socklen_t len, int fd, int proto)
 {
     (void)len;
     (void)fd;
@@ -225,21 +227,12 @@ static PyObject *build_inet(const csk_sockaddr *addr, socklen_t len, int fd, int
     PyObject *host = ip_text(addr);
     if (host == NULL) {
         return NULL;
+    }
+    if (addr->sa.sa_family == AF_INET6) {
+        return Py_BuildValue("(NiII)", host, ntohs(addr->in6.sin6_port),
+                             ntohl(addr->in6.sin6_flowinfo), addr->in6.sin6_scope_id);
     }
     return Py_BuildValue("(Ni)", host, ntohs(addr->in4.sin_port));
-}
-
-static PyObject *build_inet6(const csk_sockaddr *addr, socklen_t len, int fd, int proto)
-{
-    (void)len;
-    (void)fd;
-    (void)proto;
-    PyObject *host = ip_text(addr);
-    if (host == NULL) {
-        return NULL;
-    }
-    return Py_BuildValue("(NiII)", host, ntohs(addr->in6.sin6_port), ntohl(addr->in6.sin6_flowinfo),
-                         addr->in6.sin6_scope_id);
 }
 
 /* ---- AF_UNIX ----------------------------------------------------------------------------- */
@@ -291,12 +284,12 @@ static PyObject *build_unix(const csk_sockaddr *addr, socklen_t len, int fd, int
 /* ---- the family table ---------------------------------------------------------------------- */
 
 static const csk_family families[] = {
-    {AF_INET, parse_inet, build_inet},
-    {AF_INET6, parse_inet6, build_inet6},
+    {AF_INET, parse_inet, build_ip},
+    {AF_INET6, parse_inet6, build_ip},
     {AF_UNIX, parse_unix, build_unix},
 #ifdef CSK_HAVE_AF_RDS
     /* RDS takes and returns IPv4 addresses (struct sockaddr_in, family AF_INET). */
-    {AF_RDS, parse_inet, build_inet},
+    {AF_RDS, parse_inet, build_ip},
 #endif
 };
 

@@ -69,26 +69,13 @@ static void batch_free(batch *b)
     PyMem_Free(b->names != NULL ? (void *)b->names : (void *)b->msgs);
 }
 
-/* One system call with the GIL released and no waiting: the calls of a batch after its first,
- * which the deadline does not cover (only the first message may wait). */
-static ssize_t once(csk_sock *s, csk_attempt_fn attempt, void *op)
-{
-    ssize_t n;
-    int fd = csk_sock_enter(s);
-    Py_BEGIN_ALLOW_THREADS
-    n = attempt(fd, op);
-    Py_END_ALLOW_THREADS
-    csk_sock_leave(s);
-    return n;
-}
-
 /* The first call of a send batch goes through the engine (waits, deadline, PEP 475; its error is
  * raised, or handed back in *err when err is given); later ones are tried once, and their error
  * only ends the batch, whose count so far is the result. */
 static Py_ssize_t send_call(csk_sock *s, csk_mmsg *m, int first, csk_deadline *dl, int *err)
 {
     if (!first) {
-        ssize_t n = once(s, csk_sendmmsg_attempt, m);
+        ssize_t n = csk_sock_once(s, csk_sendmmsg_attempt, m);
         return n < 0 ? 0 : n;
     }
     if (err != NULL) {

@@ -92,6 +92,9 @@ extern PyObject *csk_timeout_exc;
 PyObject *csk_raise(int err);
 int csk_raise_int(int err);
 
+/* None for a core result of 0 or more, else its error raised (NULL): a call returning nothing. */
+PyObject *csk_none_or_raise(ssize_t r);
+
 /* Raise socket.gaierror for a getaddrinfo() code (OSError for EAI_SYSTEM).  Returns NULL. */
 PyObject *csk_raise_gai(csk_state *st, int gai, int sys_errno);
 
@@ -107,6 +110,14 @@ PyObject *csk_raise_herror(csk_state *st, int herr);
  * build will need a lock here). */
 int csk_sock_enter(csk_sock *s);
 void csk_sock_leave(csk_sock *s);
+
+/* One attempt on the socket's fd with the GIL released once, counted as above, and no waiting:
+ * calls that do not wait on the peer (bind, listen, shutdown, getsockname) and a batch's calls
+ * after its first.  Returns the attempt's result: a count or -errno, nothing raised. */
+ssize_t csk_sock_once(csk_sock *s, csk_attempt_fn attempt, void *op);
+
+/* close(2) with the GIL released (SO_LINGER can make it wait): 0 or -errno, nothing raised. */
+int csk_close_nogil(int fd);
 
 /* Run a core operation on the socket with the GIL released once: on EINTR run Python's signal
  * handlers (PEP 475) and go on with the time left.  Returns the count, or -1 with an exception. */

@@ -29,9 +29,27 @@ void csk_sock_leave(csk_sock *s)
     }
     int fd = s->close_fd;
     s->close_fd = -1;
+    csk_close_nogil(fd); /* close() already returned: nobody is left to hear of an error */
+}
+
+int csk_close_nogil(int fd)
+{
+    int r;
     Py_BEGIN_ALLOW_THREADS
-    csk_close(fd); /* close() already returned: nobody is left to hear of an error */
+    r = csk_close(fd);
     Py_END_ALLOW_THREADS
+    return r;
+}
+
+ssize_t csk_sock_once(csk_sock *s, csk_attempt_fn attempt, void *op)
+{
+    ssize_t n;
+    int fd = csk_sock_enter(s);
+    Py_BEGIN_ALLOW_THREADS
+    n = attempt(fd, op);
+    Py_END_ALLOW_THREADS
+    csk_sock_leave(s);
+    return n;
 }
 
 /* `err` NULL: raise the error; otherwise store it there and return -1 with no exception. */

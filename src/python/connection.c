@@ -5,6 +5,36 @@
  */
 #include "binding.h"
 
+/* bind, listen, shutdown and getsockname/getpeername wait on nobody: each is one attempt that
+ * csk_sock_once() runs with the GIL released once. */
+typedef struct {
+    csk_sockaddr *addr;
+    socklen_t len;
+    int arg; /* listen's backlog, shutdown's how, getsockname (0) or getpeername (1) */
+} conn_op;
+
+static ssize_t bind_attempt(int fd, void *op)
+{
+    conn_op *o = op;
+    return csk_bind(fd, &o->addr->sa, o->len);
+}
+
+static ssize_t listen_attempt(int fd, void *op)
+{
+    return csk_listen(fd, ((conn_op *)op)->arg);
+}
+
+static ssize_t shutdown_attempt(int fd, void *op)
+{
+    return csk_shutdown(fd, ((conn_op *)op)->arg);
+}
+
+static ssize_t sockname_attempt(int fd, void *op)
+{
+    conn_op *o = op;
+    return csk_sockname(fd, o->arg, o->addr, &o->len);
+}
+
 CSK_DOC(sock_bind,
         "bind(address)\n\n"
         "Bind the socket to a local address.  For IP sockets, the address is a\n"
@@ -21,16 +51,8 @@ PyObject *sock_bind(csk_sock *s, PyObject *addro)
     if (PySys_Audit("socket.bind", "OO", (PyObject *)s, addro) < 0) {
         return NULL;
     }
-    int r;
-    int fd = csk_sock_enter(s);
-    Py_BEGIN_ALLOW_THREADS
-    r = csk_bind(fd, &addr.sa, len);
-    Py_END_ALLOW_THREADS
-    csk_sock_leave(s);
-    if (r < 0) {
-        return csk_raise(r);
-    }
-    Py_RETURN_NONE;
+    conn_op op = {&addr, len, 0};
+    return csk_none_or_raise(csk_sock_once(s, bind_attempt, &op));
 }
 
 CSK_DOC(sock_listen,
@@ -50,16 +72,8 @@ PyObject *sock_listen(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     if (backlog < 0) {
         backlog = 0;
     }
-    int r;
-    int fd = csk_sock_enter(s);
-    Py_BEGIN_ALLOW_THREADS
-    r = csk_listen(fd, backlog);
-    Py_END_ALLOW_THREADS
-    csk_sock_leave(s);
-    if (r < 0) {
-        return csk_raise(r);
-    }
-    Py_RETURN_NONE;
+    conn_op op = {NULL, 0, backlog};
+    return csk_none_or_raise(csk_sock_once(s, listen_attempt, &op));
 }
 
 CSK_DOC(sock_accept,
@@ -157,17 +171,12 @@ PyObject *sock_connect_ex(csk_sock *s, PyObject *addro)
 static PyObject *sock_name(csk_sock *s, int peer)
 {
     csk_sockaddr addr;
-    socklen_t len;
-    int r;
-    int fd = csk_sock_enter(s);
-    Py_BEGIN_ALLOW_THREADS
-    r = csk_sockname(fd, peer, &addr, &len);
-    Py_END_ALLOW_THREADS
-    csk_sock_leave(s);
+    conn_op op = {&addr, 0, peer};
+    ssize_t r = csk_sock_once(s, sockname_attempt, &op);
     if (r < 0) {
-        return csk_raise(r);
+        return csk_raise((int)r);
     }
-    return csk_sock_address(s, &addr, len);
+    return csk_sock_address(s, &addr, op.len);
 }
 
 CSK_DOC(sock_getsockname,
@@ -202,14 +211,6 @@ PyObject *sock_shutdown(csk_sock *s, PyObject *arg)
     if (csk_to_int(arg, &how) < 0) {
         return NULL;
     }
-    int r;
-    int fd = csk_sock_enter(s);
-    Py_BEGIN_ALLOW_THREADS
-    r = csk_shutdown(fd, how);
-    Py_END_ALLOW_THREADS
-    csk_sock_leave(s);
-    if (r < 0) {
-        return csk_raise(r);
-    }
-    Py_RETURN_NONE;
+    conn_op op = {NULL, 0, how};
+    return csk_none_or_raise(csk_sock_once(s, shutdown_attempt, &op));
 }

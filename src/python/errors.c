@@ -19,6 +19,14 @@ PyObject *csk_raise(int err)
     return PyErr_SetFromErrno(PyExc_OSError);
 }
 
+PyObject *csk_none_or_raise(ssize_t r)
+{
+    if (r < 0) {
+        return csk_raise((int)r);
+    }
+    Py_RETURN_NONE;
+}
+
 int csk_raise_int(int err)
 {
     csk_raise(err);

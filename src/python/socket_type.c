@@ -243,9 +243,7 @@ static void sock_finalize(PyObject *self)
         /* Closed only after the warning, so a handler that logs it can still query the socket. */
         int fd = csk_sock_fd(s);
         csk_sock_set_fd(s, -1);
-        Py_BEGIN_ALLOW_THREADS
-        csk_close(fd);
-        Py_END_ALLOW_THREADS
+        csk_close_nogil(fd);
     }
     csk_err_restore(exc);
 }
@@ -294,14 +292,7 @@ PyObject *sock_close(csk_sock *s, PyObject *Py_UNUSED(ignored))
         s->close_fd = fd;
         Py_RETURN_NONE;
     }
-    int r;
-    Py_BEGIN_ALLOW_THREADS
-    r = csk_close(fd);
-    Py_END_ALLOW_THREADS
-    if (r < 0) {
-        return csk_raise(r);
-    }
-    Py_RETURN_NONE;
+    return csk_none_or_raise(csk_close_nogil(fd));
 }
 
 CSK_DOC(sock_detach,
@@ -456,17 +447,11 @@ static CSK_DOC(csk_mod_close,
 static PyObject *csk_mod_close(PyObject *module, PyObject *arg)
 {
     (void)module;
-    int fd, r;
+    int fd;
     if (fd_arg(arg, &fd) < 0) {
         return NULL;
     }
-    Py_BEGIN_ALLOW_THREADS
-    r = csk_close(fd);
-    Py_END_ALLOW_THREADS
-    if (r < 0) {
-        return csk_raise(r);
-    }
-    Py_RETURN_NONE;
+    return csk_none_or_raise(csk_close_nogil(fd));
 }
 
 static CSK_DOC(csk_mod_socketpair,
