@@ -307,11 +307,11 @@ static const csk_family *find_family(int family)
 #define CSK_FAMILY_PROBE_LIMIT 256
 
 static CSK_DOC(
-    csk_mod_families,
+    mod_families,
     "_families() -> tuple of int\n\n"
     "The address families whose addresses this build parses and returns (csocket only).");
 
-static PyObject *csk_mod_families(PyObject *module, PyObject *Py_UNUSED(ignored))
+static PyObject *mod_families(PyObject *module, PyObject *Py_UNUSED(ignored))
 {
     (void)module;
     PyObject *list = PyList_New(0);
@@ -336,7 +336,7 @@ static PyObject *csk_mod_families(PyObject *module, PyObject *Py_UNUSED(ignored)
 }
 
 PyMethodDef csk_address_functions[] = {
-    CSK_METHOD("_families", csk_mod_families, METH_NOARGS),
+    CSK_METHOD("_families", mod_families, METH_NOARGS),
     {NULL, NULL, 0, NULL},
 };
 

@@ -7,11 +7,11 @@
  */
 #include "binding.h"
 
-static CSK_DOC(csk_mod_inet_aton, CSK_SIG_INET_ATON
+static CSK_DOC(mod_inet_aton, CSK_SIG_INET_ATON
                "The 4 packed bytes (network byte order) of an IPv4 address in any of the forms\n"
                "the C library's inet_aton() accepts, such as '127.0.0.1' or '127.1'.");
 
-static PyObject *csk_mod_inet_aton(PyObject *module, PyObject *args)
+static PyObject *mod_inet_aton(PyObject *module, PyObject *args)
 {
     (void)module;
     const char *text;
@@ -26,10 +26,10 @@ static PyObject *csk_mod_inet_aton(PyObject *module, PyObject *args)
     return PyBytes_FromStringAndSize((const char *)packed, sizeof packed);
 }
 
-static CSK_DOC(csk_mod_inet_ntoa,
+static CSK_DOC(mod_inet_ntoa,
                CSK_SIG_INET_NTOA "The dotted-quad text of 4 packed bytes holding an IPv4 address.");
 
-static PyObject *csk_mod_inet_ntoa(PyObject *module, PyObject *args)
+static PyObject *mod_inet_ntoa(PyObject *module, PyObject *args)
 {
     (void)module;
     Py_buffer packed;
@@ -47,12 +47,12 @@ static PyObject *csk_mod_inet_ntoa(PyObject *module, PyObject *args)
     return err < 0 ? csk_raise(err) : PyUnicode_FromString(text);
 }
 
-static CSK_DOC(csk_mod_inet_pton,
+static CSK_DOC(mod_inet_pton,
                "inet_pton(family, string) -> bytes\n\n"
                "The packed bytes of an IP address written in the standard text form of\n"
                "`family` (AF_INET: 4 bytes, AF_INET6: 16 bytes).");
 
-static PyObject *csk_mod_inet_pton(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+static PyObject *mod_inet_pton(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)module;
     int family;
@@ -73,11 +73,11 @@ static PyObject *csk_mod_inet_pton(PyObject *module, PyObject *const *args, Py_s
     return PyBytes_FromStringAndSize((const char *)packed, len);
 }
 
-static CSK_DOC(csk_mod_inet_ntop,
+static CSK_DOC(mod_inet_ntop,
                "inet_ntop(family, packed_ip) -> str\n\n"
                "The standard text form of a packed IP address of `family` (AF_INET or AF_INET6).");
 
-static PyObject *csk_mod_inet_ntop(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+static PyObject *mod_inet_ntop(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)module;
     int family;
@@ -173,50 +173,50 @@ static PyObject *swap32(PyObject *arg)
     return PyLong_FromUnsignedLong(htonl((uint32_t)x));
 }
 
-static CSK_DOC(csk_mod_htons,
+static CSK_DOC(mod_htons,
                CSK_SIG_HTONS "A 16-bit unsigned integer from host to network byte order.");
 
-static PyObject *csk_mod_htons(PyObject *module, PyObject *args)
+static PyObject *mod_htons(PyObject *module, PyObject *args)
 {
     (void)module;
     return swap16(args, "i:htons", "htons");
 }
 
-static CSK_DOC(csk_mod_ntohs,
+static CSK_DOC(mod_ntohs,
                CSK_SIG_NTOHS "A 16-bit unsigned integer from network to host byte order.");
 
-static PyObject *csk_mod_ntohs(PyObject *module, PyObject *args)
+static PyObject *mod_ntohs(PyObject *module, PyObject *args)
 {
     (void)module;
     return swap16(args, "i:ntohs", "ntohs");
 }
 
-static CSK_DOC(csk_mod_htonl,
+static CSK_DOC(mod_htonl,
                CSK_SIG_HTONL "A 32-bit unsigned integer from host to network byte order.");
 
-static PyObject *csk_mod_htonl(PyObject *module, PyObject *arg)
+static PyObject *mod_htonl(PyObject *module, PyObject *arg)
 {
     (void)module;
     return swap32(arg);
 }
 
-static CSK_DOC(csk_mod_ntohl,
+static CSK_DOC(mod_ntohl,
                CSK_SIG_NTOHL "A 32-bit unsigned integer from network to host byte order.");
 
-static PyObject *csk_mod_ntohl(PyObject *module, PyObject *arg)
+static PyObject *mod_ntohl(PyObject *module, PyObject *arg)
 {
     (void)module;
     return swap32(arg);
 }
 
 PyMethodDef csk_convert_functions[] = {
-    CSK_METHOD("inet_aton", csk_mod_inet_aton, CSK_ONE_ARG),
-    CSK_METHOD("inet_ntoa", csk_mod_inet_ntoa, CSK_ONE_ARG),
-    CSK_METHOD("inet_pton", csk_mod_inet_pton, METH_FASTCALL),
-    CSK_METHOD("inet_ntop", csk_mod_inet_ntop, METH_FASTCALL),
-    CSK_METHOD("htons", csk_mod_htons, CSK_ONE_ARG),
-    CSK_METHOD("ntohs", csk_mod_ntohs, CSK_ONE_ARG),
-    CSK_METHOD("htonl", csk_mod_htonl, METH_O),
-    CSK_METHOD("ntohl", csk_mod_ntohl, METH_O),
+    CSK_METHOD("inet_aton", mod_inet_aton, CSK_ONE_ARG),
+    CSK_METHOD("inet_ntoa", mod_inet_ntoa, CSK_ONE_ARG),
+    CSK_METHOD("inet_pton", mod_inet_pton, METH_FASTCALL),
+    CSK_METHOD("inet_ntop", mod_inet_ntop, METH_FASTCALL),
+    CSK_METHOD("htons", mod_htons, CSK_ONE_ARG),
+    CSK_METHOD("ntohs", mod_ntohs, CSK_ONE_ARG),
+    CSK_METHOD("htonl", mod_htonl, METH_O),
+    CSK_METHOD("ntohl", mod_ntohl, METH_O),
     {NULL, NULL, 0, NULL},
 };

@@ -637,33 +637,33 @@ static PyObject *cmsg_size(PyObject *args, const char *format, const char *fname
     return PyLong_FromSize_t(result);
 }
 
-static CSK_DOC(csk_mod_cmsg_len,
+static CSK_DOC(mod_cmsg_len,
                "CMSG_LEN(length) -> control message length\n\n"
                "Return the length of an ancillary data item holding length bytes of data,\n"
                "without the padding that may follow it.  Enough as recvmsg()'s ancbufsize\n"
                "for one item, although RFC 3542 asks portable programs to use CMSG_SPACE().\n"
                "Raise OverflowError when length is out of range.");
 
-static PyObject *csk_mod_cmsg_len(PyObject *module, PyObject *args)
+static PyObject *mod_cmsg_len(PyObject *module, PyObject *args)
 {
     (void)module;
     return cmsg_size(args, "n:CMSG_LEN", "CMSG_LEN", csk_cmsg_len);
 }
 
-static CSK_DOC(csk_mod_cmsg_space,
+static CSK_DOC(mod_cmsg_space,
                "CMSG_SPACE(length) -> buffer size\n\n"
                "Return the room, trailing padding included, that an ancillary data item\n"
                "holding length bytes of data takes in recvmsg()'s buffer.  Room for several\n"
                "items is the sum of theirs.  Raise OverflowError when length is out of range.");
 
-static PyObject *csk_mod_cmsg_space(PyObject *module, PyObject *args)
+static PyObject *mod_cmsg_space(PyObject *module, PyObject *args)
 {
     (void)module;
     return cmsg_size(args, "n:CMSG_SPACE", "CMSG_SPACE", csk_cmsg_space);
 }
 
 PyMethodDef csk_message_functions[] = {
-    CSK_METHOD("CMSG_LEN", csk_mod_cmsg_len, METH_VARARGS),
-    CSK_METHOD("CMSG_SPACE", csk_mod_cmsg_space, METH_VARARGS),
+    CSK_METHOD("CMSG_LEN", mod_cmsg_len, METH_VARARGS),
+    CSK_METHOD("CMSG_SPACE", mod_cmsg_space, METH_VARARGS),
     {NULL, NULL, 0, NULL},
 };

@@ -32,11 +32,11 @@ csk_state *csk_state_of_type(PyTypeObject *type)
 #endif
 }
 
-static CSK_DOC(csk_mod_scratch_held,
+static CSK_DOC(mod_scratch_held,
                "_scratch_held() -> int\n\n"
                "Bytes of receive buffer the calling thread has reserved (csocket only).");
 
-static PyObject *csk_mod_scratch_held(PyObject *module, PyObject *Py_UNUSED(ignored))
+static PyObject *mod_scratch_held(PyObject *module, PyObject *Py_UNUSED(ignored))
 {
     (void)module;
     return PyLong_FromSize_t(csk_scratch_held());
@@ -81,7 +81,7 @@ static int add_ref(PyObject *module, const char *name, PyObject *value)
 }
 
 PyMethodDef csk_module_functions[] = {
-    CSK_METHOD("_scratch_held", csk_mod_scratch_held, METH_NOARGS),
+    CSK_METHOD("_scratch_held", mod_scratch_held, METH_NOARGS),
     {NULL, NULL, 0, NULL},
 };
 

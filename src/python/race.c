@@ -269,7 +269,7 @@ static PyObject *race_candidates(race_run *rr, int64_t delay_ns, int64_t timeout
 }
 
 static CSK_DOC(
-    csk_mod_race,
+    mod_race,
     "_race(candidates, delay_ns, timeout_ns, source_address=None, /) -> (socket | None, errors)\n\n"
     "Race connections to candidates, a sequence of (family, type, proto, sockaddr) tried in\n"
     "order (RFC 8305): the next starts delay_ns after the last, or at once when one fails,\n"
@@ -278,7 +278,7 @@ static CSK_DOC(
     "attempt's exception; every other socket is closed.  Private: use\n"
     "csocket.create_connection or csocket.connect_addrinfos.");
 
-static PyObject *csk_mod_race(PyObject *module, PyObject *args)
+static PyObject *mod_race(PyObject *module, PyObject *args)
 {
     PyObject *candidates, *source = Py_None;
     long long delay_ns, timeout_ns;
@@ -306,6 +306,6 @@ static PyObject *csk_mod_race(PyObject *module, PyObject *args)
 }
 
 PyMethodDef csk_race_functions[] = {
-    CSK_METHOD("_race", csk_mod_race, METH_VARARGS),
+    CSK_METHOD("_race", mod_race, METH_VARARGS),
     {NULL, NULL, 0, NULL},
 };

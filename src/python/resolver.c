@@ -150,13 +150,13 @@ static PyObject *gai_list(const struct addrinfo *res, int proto)
     return list;
 }
 
-static CSK_DOC(csk_mod_getaddrinfo,
+static CSK_DOC(mod_getaddrinfo,
                "getaddrinfo(host, port, family=0, type=0, proto=0, flags=0)\n"
                "    -> list of (family, type, proto, canonname, sockaddr)\n\n"
                "The addresses the system resolver gives for a host and a port (service).  host is\n"
                "a name, a numeric address or None; port an int, a service name or None.");
 
-static PyObject *csk_mod_getaddrinfo(PyObject *module, PyObject *args, PyObject *kwargs)
+static PyObject *mod_getaddrinfo(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *kwlist[] = {"host", "port", "family", "type", "proto", "flags", NULL};
     PyObject *host, *port, *host_keep, *port_keep = NULL, *result = NULL;
@@ -234,12 +234,12 @@ static int nameinfo_address(csk_state *st, PyObject *sa, csk_sockaddr *addr, soc
     return 0;
 }
 
-static CSK_DOC(csk_mod_getnameinfo,
+static CSK_DOC(mod_getnameinfo,
                "getnameinfo(sockaddr, flags) -> (host, port)\n\n"
                "The host and service names of a socket address with a numeric host, as the\n"
                "system resolver reports them (NI_* flags).");
 
-static PyObject *csk_mod_getnameinfo(PyObject *module, PyObject *args)
+static PyObject *mod_getnameinfo(PyObject *module, PyObject *args)
 {
     csk_state *st = csk_state_of_module(module);
     PyObject *sa;
@@ -318,11 +318,11 @@ static PyObject *host_entry(csk_state *st, int r, int herr, const struct hostent
     return result;
 }
 
-static CSK_DOC(csk_mod_gethostbyname,
+static CSK_DOC(mod_gethostbyname,
                "gethostbyname(host) -> address\n\n"
                "The IPv4 address of a host name, as text such as '127.0.0.1'.");
 
-static PyObject *csk_mod_gethostbyname(PyObject *module, PyObject *args)
+static PyObject *mod_gethostbyname(PyObject *module, PyObject *args)
 {
     char *name;
     csk_sockaddr addr;
@@ -338,11 +338,11 @@ static PyObject *csk_mod_gethostbyname(PyObject *module, PyObject *args)
     return result;
 }
 
-static CSK_DOC(csk_mod_gethostbyname_ex,
+static CSK_DOC(mod_gethostbyname_ex,
                "gethostbyname_ex(host) -> (name, aliaslist, addresslist)\n\n"
                "The host's entry: its primary name, its other names and its IPv4 addresses.");
 
-static PyObject *csk_mod_gethostbyname_ex(PyObject *module, PyObject *args)
+static PyObject *mod_gethostbyname_ex(PyObject *module, PyObject *args)
 {
     csk_state *st = csk_state_of_module(module);
     char *name;
@@ -399,11 +399,11 @@ static PyObject *host_by_addr(csk_state *st, const char *name)
     return result;
 }
 
-static CSK_DOC(csk_mod_gethostbyaddr,
+static CSK_DOC(mod_gethostbyaddr,
                "gethostbyaddr(host) -> (name, aliaslist, addresslist)\n\n"
                "The entry of the host at an address (IPv4 or IPv6; a name is resolved first).");
 
-static PyObject *csk_mod_gethostbyaddr(PyObject *module, PyObject *args)
+static PyObject *mod_gethostbyaddr(PyObject *module, PyObject *args)
 {
     char *name;
     PyObject *result = NULL;
@@ -419,9 +419,9 @@ static PyObject *csk_mod_gethostbyaddr(PyObject *module, PyObject *args)
 
 /* ---- the host name ----------------------------------------------------------------------- */
 
-static CSK_DOC(csk_mod_gethostname, "gethostname() -> str\n\nThis machine's host name.");
+static CSK_DOC(mod_gethostname, "gethostname() -> str\n\nThis machine's host name.");
 
-static PyObject *csk_mod_gethostname(PyObject *module, PyObject *Py_UNUSED(ignored))
+static PyObject *mod_gethostname(PyObject *module, PyObject *Py_UNUSED(ignored))
 {
     (void)module;
     char name[1024];
@@ -435,11 +435,11 @@ static PyObject *csk_mod_gethostname(PyObject *module, PyObject *Py_UNUSED(ignor
     return err < 0 ? csk_raise(err) : PyUnicode_DecodeFSDefault(name);
 }
 
-static CSK_DOC(csk_mod_sethostname,
+static CSK_DOC(mod_sethostname,
                "sethostname(name)\n\n"
                "Set this machine's host name (needs privilege).");
 
-static PyObject *csk_mod_sethostname(PyObject *module, PyObject *args)
+static PyObject *mod_sethostname(PyObject *module, PyObject *args)
 {
     (void)module;
     PyObject *name, *result = NULL;
@@ -468,11 +468,11 @@ static PyObject *csk_mod_sethostname(PyObject *module, PyObject *args)
 
 /* ---- services and protocols -------------------------------------------------------------- */
 
-static CSK_DOC(csk_mod_getservbyname,
+static CSK_DOC(mod_getservbyname,
                "getservbyname(servicename[, protocolname]) -> integer\n\n"
                "The port of a service (such as 'http'), for a protocol ('tcp', 'udp') or any.");
 
-static PyObject *csk_mod_getservbyname(PyObject *module, PyObject *args)
+static PyObject *mod_getservbyname(PyObject *module, PyObject *args)
 {
     (void)module;
     const char *name, *proto = NULL;
@@ -493,11 +493,11 @@ static PyObject *csk_mod_getservbyname(PyObject *module, PyObject *args)
     return err < 0 ? csk_raise(err) : PyLong_FromLong(port);
 }
 
-static CSK_DOC(csk_mod_getservbyport,
+static CSK_DOC(mod_getservbyport,
                "getservbyport(port[, protocolname]) -> string\n\n"
                "The name of the service on a port, for a protocol ('tcp', 'udp') or any.");
 
-static PyObject *csk_mod_getservbyport(PyObject *module, PyObject *args)
+static PyObject *mod_getservbyport(PyObject *module, PyObject *args)
 {
     (void)module;
     const char *proto = NULL;
@@ -523,11 +523,11 @@ static PyObject *csk_mod_getservbyport(PyObject *module, PyObject *args)
     return err < 0 ? csk_raise(err) : PyUnicode_FromString(name);
 }
 
-static CSK_DOC(csk_mod_getprotobyname,
+static CSK_DOC(mod_getprotobyname,
                "getprotobyname(name) -> integer\n\n"
                "The number of a protocol, such as 6 for 'tcp'.");
 
-static PyObject *csk_mod_getprotobyname(PyObject *module, PyObject *args)
+static PyObject *mod_getprotobyname(PyObject *module, PyObject *args)
 {
     (void)module;
     const char *name;
@@ -547,11 +547,11 @@ static PyObject *csk_mod_getprotobyname(PyObject *module, PyObject *args)
 
 /* ---- network interfaces ------------------------------------------------------------------ */
 
-static CSK_DOC(csk_mod_if_nameindex,
+static CSK_DOC(mod_if_nameindex,
                "if_nameindex() -> list\n\n"
                "All network interfaces as (index, name) pairs.");
 
-static PyObject *csk_mod_if_nameindex(PyObject *module, PyObject *Py_UNUSED(ignored))
+static PyObject *mod_if_nameindex(PyObject *module, PyObject *Py_UNUSED(ignored))
 {
     (void)module;
     struct if_nameindex *ni;
@@ -575,10 +575,10 @@ static PyObject *csk_mod_if_nameindex(PyObject *module, PyObject *Py_UNUSED(igno
     return list;
 }
 
-static CSK_DOC(csk_mod_if_nametoindex,
+static CSK_DOC(mod_if_nametoindex,
                CSK_SIG_IF_NAMETOINDEX "The index of the network interface with this name.");
 
-static PyObject *csk_mod_if_nametoindex(PyObject *module, PyObject *args)
+static PyObject *mod_if_nametoindex(PyObject *module, PyObject *args)
 {
     (void)module;
     PyObject *name;
@@ -600,10 +600,10 @@ static PyObject *csk_mod_if_nametoindex(PyObject *module, PyObject *args)
     return PyLong_FromLongLong(index);
 }
 
-static CSK_DOC(csk_mod_if_indextoname,
+static CSK_DOC(mod_if_indextoname,
                CSK_SIG_IF_INDEXTONAME "The name of the network interface with this index.");
 
-static PyObject *csk_mod_if_indextoname(PyObject *module, PyObject *arg)
+static PyObject *mod_if_indextoname(PyObject *module, PyObject *arg)
 {
     (void)module;
     char name[IF_NAMESIZE + 1];
@@ -637,18 +637,18 @@ static PyObject *csk_mod_if_indextoname(PyObject *module, PyObject *arg)
 }
 
 PyMethodDef csk_resolver_functions[] = {
-    CSK_METHOD("getaddrinfo", csk_mod_getaddrinfo, METH_VARARGS | METH_KEYWORDS),
-    CSK_METHOD("getnameinfo", csk_mod_getnameinfo, METH_VARARGS),
-    CSK_METHOD("gethostbyname", csk_mod_gethostbyname, METH_VARARGS),
-    CSK_METHOD("gethostbyname_ex", csk_mod_gethostbyname_ex, METH_VARARGS),
-    CSK_METHOD("gethostbyaddr", csk_mod_gethostbyaddr, METH_VARARGS),
-    CSK_METHOD("gethostname", csk_mod_gethostname, METH_NOARGS),
-    CSK_METHOD("sethostname", csk_mod_sethostname, METH_VARARGS),
-    CSK_METHOD("getservbyname", csk_mod_getservbyname, METH_VARARGS),
-    CSK_METHOD("getservbyport", csk_mod_getservbyport, METH_VARARGS),
-    CSK_METHOD("getprotobyname", csk_mod_getprotobyname, METH_VARARGS),
-    CSK_METHOD("if_nameindex", csk_mod_if_nameindex, METH_NOARGS),
-    CSK_METHOD("if_nametoindex", csk_mod_if_nametoindex, CSK_ONE_ARG),
-    CSK_METHOD("if_indextoname", csk_mod_if_indextoname, METH_O),
+    CSK_METHOD("getaddrinfo", mod_getaddrinfo, METH_VARARGS | METH_KEYWORDS),
+    CSK_METHOD("getnameinfo", mod_getnameinfo, METH_VARARGS),
+    CSK_METHOD("gethostbyname", mod_gethostbyname, METH_VARARGS),
+    CSK_METHOD("gethostbyname_ex", mod_gethostbyname_ex, METH_VARARGS),
+    CSK_METHOD("gethostbyaddr", mod_gethostbyaddr, METH_VARARGS),
+    CSK_METHOD("gethostname", mod_gethostname, METH_NOARGS),
+    CSK_METHOD("sethostname", mod_sethostname, METH_VARARGS),
+    CSK_METHOD("getservbyname", mod_getservbyname, METH_VARARGS),
+    CSK_METHOD("getservbyport", mod_getservbyport, METH_VARARGS),
+    CSK_METHOD("getprotobyname", mod_getprotobyname, METH_VARARGS),
+    CSK_METHOD("if_nameindex", mod_if_nameindex, METH_NOARGS),
+    CSK_METHOD("if_nametoindex", mod_if_nametoindex, CSK_ONE_ARG),
+    CSK_METHOD("if_indextoname", mod_if_indextoname, METH_O),
     {NULL, NULL, 0, NULL},
 };

@@ -422,13 +422,13 @@ static int fd_arg(PyObject *obj, int *fd)
     return csk_to_int_or(obj, fd, "file descriptor out of range");
 }
 
-static CSK_DOC(csk_mod_dup,
+static CSK_DOC(mod_dup,
                "dup(integer) -> integer\n\n"
                "Duplicate an integer socket file descriptor.  This is like os.dup(), but for\n"
                "sockets; on some platforms os.dup() won't work for socket file descriptors.\n"
                "The new descriptor is non-inheritable.");
 
-static PyObject *csk_mod_dup(PyObject *module, PyObject *arg)
+static PyObject *mod_dup(PyObject *module, PyObject *arg)
 {
     (void)module;
     int fd;
@@ -439,12 +439,12 @@ static PyObject *csk_mod_dup(PyObject *module, PyObject *arg)
     return copy < 0 ? csk_raise(copy) : PyLong_FromLong(copy);
 }
 
-static CSK_DOC(csk_mod_close,
+static CSK_DOC(mod_close,
                "close(integer) -> None\n\n"
                "Close an integer socket file descriptor.  This is like os.close(), but for\n"
                "sockets; on some platforms os.close() won't work for socket file descriptors.");
 
-static PyObject *csk_mod_close(PyObject *module, PyObject *arg)
+static PyObject *mod_close(PyObject *module, PyObject *arg)
 {
     (void)module;
     int fd;
@@ -454,7 +454,7 @@ static PyObject *csk_mod_close(PyObject *module, PyObject *arg)
     return csk_none_or_raise(csk_close_nogil(fd));
 }
 
-static CSK_DOC(csk_mod_socketpair,
+static CSK_DOC(mod_socketpair,
                "socketpair([family[, type [, proto]]]) -> (socket object, socket object)\n\n"
                "Create a pair of socket objects from the sockets returned by the platform\n"
                "socketpair() function.\n"
@@ -462,7 +462,7 @@ static CSK_DOC(csk_mod_socketpair,
                "AF_UNIX if defined on the platform; otherwise, the default is AF_INET.\n"
                "The sockets are non-inheritable.");
 
-static PyObject *csk_mod_socketpair(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+static PyObject *mod_socketpair(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     csk_state *st = csk_state_of_module(module);
     int family = AF_UNIX, type = SOCK_STREAM, proto = 0, fds[2];
@@ -492,8 +492,8 @@ static PyObject *csk_mod_socketpair(PyObject *module, PyObject *const *args, Py_
 }
 
 PyMethodDef csk_descriptor_functions[] = {
-    CSK_METHOD("close", csk_mod_close, METH_O),
-    CSK_METHOD("dup", csk_mod_dup, METH_O),
-    CSK_METHOD("socketpair", csk_mod_socketpair, METH_FASTCALL),
+    CSK_METHOD("close", mod_close, METH_O),
+    CSK_METHOD("dup", mod_dup, METH_O),
+    CSK_METHOD("socketpair", mod_socketpair, METH_FASTCALL),
     {NULL, NULL, 0, NULL},
 };

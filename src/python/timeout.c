@@ -166,24 +166,24 @@ PyObject *sock_gettimeout(csk_sock *s, PyObject *Py_UNUSED(ignored))
     return csk_timeout_to_object(s->sock_timeout);
 }
 
-static CSK_DOC(csk_mod_getdefaulttimeout,
+static CSK_DOC(mod_getdefaulttimeout,
                "getdefaulttimeout() -> timeout\n\n"
                "Return the default timeout in seconds (float) for new socket objects.  A value\n"
                "of None means that new socket objects have no timeout.  When the socket module\n"
                "is first imported, the default is None.");
 
-static PyObject *csk_mod_getdefaulttimeout(PyObject *module, PyObject *Py_UNUSED(ignored))
+static PyObject *mod_getdefaulttimeout(PyObject *module, PyObject *Py_UNUSED(ignored))
 {
     return csk_timeout_to_object(csk_state_of_module(module)->default_timeout);
 }
 
-static CSK_DOC(csk_mod_setdefaulttimeout,
+static CSK_DOC(mod_setdefaulttimeout,
                "setdefaulttimeout(timeout)\n\n"
                "Set the default timeout in seconds (float) for new socket objects.  A value of\n"
                "None means that new socket objects have no timeout.  When the socket module is\n"
                "first imported, the default is None.");
 
-static PyObject *csk_mod_setdefaulttimeout(PyObject *module, PyObject *arg)
+static PyObject *mod_setdefaulttimeout(PyObject *module, PyObject *arg)
 {
     int64_t ns;
     if (csk_timeout_from_object(arg, &ns) < 0) {
@@ -194,7 +194,7 @@ static PyObject *csk_mod_setdefaulttimeout(PyObject *module, PyObject *arg)
 }
 
 PyMethodDef csk_timeout_functions[] = {
-    CSK_METHOD("getdefaulttimeout", csk_mod_getdefaulttimeout, METH_NOARGS),
-    CSK_METHOD("setdefaulttimeout", csk_mod_setdefaulttimeout, METH_O),
+    CSK_METHOD("getdefaulttimeout", mod_getdefaulttimeout, METH_NOARGS),
+    CSK_METHOD("setdefaulttimeout", mod_setdefaulttimeout, METH_O),
     {NULL, NULL, 0, NULL},
 };
