@@ -410,11 +410,7 @@ static PyObject *build_tipc(const csk_sockaddr *addr, socklen_t len, int fd, int
  *           since, with getsockname giving (dev, channel) for a channel other than HCI_CHANNEL_RAW.
  *   SCO     a bytes address before 3.14; bytes or str since (NULs refused).
  * Every malformed address fails as the built-in module fails: it replaces the tuple parser's error
- * with OSError "<method>(): wrong format", except where noted.  A named version feature, here until
- * the version-compat header holds it: */
-#if PY_VERSION_HEX >= 0x030E0000
-#define CSK_BT_FORMS_3_14 1
-#endif
+ * with OSError "<method>(): wrong format", except where noted (CSK_PY_BT_FORMS_314: compat.h). */
 #ifdef CSK_HAVE_AF_BLUETOOTH
 
 static int bt_wrong_format(const char *caller)
@@ -432,7 +428,7 @@ static int bt_text_addr(const char *text, csk_bt_fields *f)
     return 0;
 }
 
-#ifdef CSK_BT_FORMS_3_14
+#if CSK_PY_BT_FORMS_314
 
 static int bt_parse_rfcomm(PyObject *obj, csk_bt_fields *f, const char *caller)
 {
@@ -543,7 +539,7 @@ static int bt_parse_sco(PyObject *obj, csk_bt_fields *f, const char *caller)
     return bt_text_addr(PyBytes_AS_STRING(obj), f);
 }
 
-#endif /* CSK_BT_FORMS_3_14 */
+#endif /* CSK_PY_BT_FORMS_314 */
 
 static int parse_bluetooth(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t *len,
                            const char *caller)
@@ -583,7 +579,7 @@ static PyObject *bt_text(const csk_bdaddr *a)
 }
 
 /* L2CAP's and HCI's results: the short forms unless the extra fields say otherwise (3.14). */
-#ifdef CSK_BT_FORMS_3_14
+#if CSK_PY_BT_FORMS_314
 static PyObject *bt_build_l2cap(const csk_bt_fields *f)
 {
     if (f->bdaddr_type != BDADDR_BREDR) {

@@ -47,6 +47,9 @@
  * any int, bool and subclasses included, as a port. */
 #define CSK_PY_TUPLE_WORDING CSK_PY_AT_LEAST(14)
 #define CSK_PY_PORT_ANY_INT CSK_PY_AT_LEAST(14)
+/* 3.14 also: AF_BLUETOOTH addresses in new forms (L2CAP's cid and address type, HCI's channel,
+ * SCO as str; address_linux.c has each version's parsers and builders whole). */
+#define CSK_PY_BT_FORMS_314 CSK_PY_AT_LEAST(14)
 
 /* 3.15: a timeout may be any real number (Fraction, Decimal: anything float() takes);
  * setsockopt() checks its value's type itself ("socket option should be int, bytes-like object or
