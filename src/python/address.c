@@ -83,7 +83,7 @@ static int resolve(csk_state *st, const char *name, int family, csk_sockaddr *ad
     gai = csk_resolve_host(name, family, addr, &len, &sys_errno);
     Py_END_ALLOW_THREADS
     if (gai != 0) {
-        csk_raise_gai(st, gai, sys_errno);
+        py_raise_gai(st, gai, sys_errno);
         return -1;
     }
     if (addr->sa.sa_family != AF_INET && addr->sa.sa_family != AF_INET6) {
@@ -108,7 +108,7 @@ static int name_to_addr(csk_state *st, const char *name, int family, csk_sockadd
     return resolve(st, name, family, addr);
 }
 
-int csk_host_to_addr(csk_state *st, PyObject *host, int family, csk_sockaddr *addr)
+int py_host_to_addr(csk_state *st, PyObject *host, int family, csk_sockaddr *addr)
 {
     PyObject *keep;
     const char *name = host_chars(host, &keep);
@@ -155,9 +155,9 @@ static int parse_ip(csk_sock *s, PyObject *obj, csk_sockaddr *addr, int family, 
     if (name == NULL) {
         return -1;
     }
-    int r = csk_to_int(PyTuple_GET_ITEM(obj, 1), port);
+    int r = py_to_int(PyTuple_GET_ITEM(obj, 1), port);
     for (Py_ssize_t i = 2; r == 0 && i < n; i++) {
-        r = csk_to_uint_mask(PyTuple_GET_ITEM(obj, i), &ext[i - 2]);
+        r = py_to_uint_mask(PyTuple_GET_ITEM(obj, i), &ext[i - 2]);
     }
     if (r < 0 && PyErr_ExceptionMatches(PyExc_OverflowError)) {
         PyErr_Clear();
@@ -212,7 +212,7 @@ static PyObject *ip_text(const csk_sockaddr *addr)
     char text[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
     int err = csk_ip_text(addr, text, sizeof text);
     if (err < 0) {
-        return csk_raise(err);
+        return py_raise(err);
     }
     return PyUnicode_FromString(text);
 }
@@ -300,7 +300,7 @@ static const csk_family *find_family(int family)
             return &families[i];
         }
     }
-    return csk_linux_family(family);
+    return py_linux_family(family);
 }
 
 /* Family numbers fit in sa_family_t; every one the tables know lies well below this bound. */
@@ -335,13 +335,13 @@ static PyObject *mod_families(PyObject *module, PyObject *Py_UNUSED(ignored))
     return tuple;
 }
 
-PyMethodDef csk_address_functions[] = {
+PyMethodDef py_address_functions[] = {
     CSK_METHOD("_families", mod_families, METH_NOARGS),
     {NULL, NULL, 0, NULL},
 };
 
-int csk_address_parse(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t *len,
-                      const char *caller)
+int py_address_parse(csk_sock *s, PyObject *obj, csk_sockaddr *addr, socklen_t *len,
+                     const char *caller)
 {
     const csk_family *f = find_family(s->sock_family);
     if (f == NULL) {
@@ -367,12 +367,12 @@ static PyObject *build_address(const csk_sockaddr *addr, socklen_t len, int fd, 
     return raw == NULL ? NULL : Py_BuildValue("(iN)", addr->sa.sa_family, raw);
 }
 
-PyObject *csk_address_build(const csk_sockaddr *addr, socklen_t len, int proto)
+PyObject *py_address_build(const csk_sockaddr *addr, socklen_t len, int proto)
 {
     return build_address(addr, len, -1, proto);
 }
 
-PyObject *csk_sock_address(csk_sock *s, const csk_sockaddr *addr, socklen_t len)
+PyObject *py_sock_address(csk_sock *s, const csk_sockaddr *addr, socklen_t len)
 {
-    return build_address(addr, len, csk_sock_fd(s), s->sock_proto);
+    return build_address(addr, len, py_sock_fd(s), s->sock_proto);
 }

@@ -22,6 +22,6 @@ typedef struct {
 } csk_family;
 
 /* The entry of a Linux-only family (AF_PACKET, AF_NETLINK, AF_CAN, ...), or NULL. */
-const csk_family *csk_linux_family(int family);
+const csk_family *py_linux_family(int family);
 
 #endif /* CSK_ADDRESS_H */

@@ -31,9 +31,9 @@ static int need_tuple(PyObject *obj, const char *caller, const char *family)
 static int packet_fields(csk_sock *s, const char *ifname, int proto, Py_buffer *haddr, int *ifindex,
                          const char *caller)
 {
-    *ifindex = csk_if_index(csk_sock_fd(s), ifname);
+    *ifindex = csk_if_index(py_sock_fd(s), ifname);
     if (*ifindex < 0) {
-        return csk_raise_int(*ifindex);
+        return py_raise_int(*ifindex);
     }
     if (haddr->buf != NULL &&
         haddr->len > (Py_ssize_t)sizeof(((struct sockaddr_ll *)0)->sll_addr)) {
@@ -149,8 +149,8 @@ static int can_ifindex(csk_sock *s, PyObject *name, int *ifindex)
         PyErr_SetString(PyExc_OSError, "AF_CAN interface name too long");
         return -1;
     }
-    *ifindex = csk_if_index(csk_sock_fd(s), PyBytes_AS_STRING(name));
-    return *ifindex < 0 ? csk_raise_int(*ifindex) : 0;
+    *ifindex = csk_if_index(py_sock_fd(s), PyBytes_AS_STRING(name));
+    return *ifindex < 0 ? py_raise_int(*ifindex) : 0;
 }
 
 /* Parse the tuple for the socket's CAN protocol; `name` receives the encoded interface name. */
@@ -665,7 +665,7 @@ static const csk_family linux_families[] = {
     {-1, NULL, NULL}, /* keeps the array non-empty where no family is available */
 };
 
-const csk_family *csk_linux_family(int family)
+const csk_family *py_linux_family(int family)
 {
     for (size_t i = 0; linux_families[i].parse != NULL; i++) {
         if (linux_families[i].family == family) {

@@ -4,7 +4,7 @@
  */
 #include "binding.h"
 
-int csk_nargs(const char *fname, Py_ssize_t nargs, Py_ssize_t min, Py_ssize_t max)
+int py_nargs(const char *fname, Py_ssize_t nargs, Py_ssize_t min, Py_ssize_t max)
 {
     if (nargs >= min && nargs <= max) {
         return 1;
@@ -25,7 +25,7 @@ int csk_nargs(const char *fname, Py_ssize_t nargs, Py_ssize_t min, Py_ssize_t ma
 }
 
 /* Argument Clinic's wording of the same checks (3.15's send methods). */
-int csk_nargs_clinic(const char *fname, Py_ssize_t nargs, Py_ssize_t min, Py_ssize_t max)
+int py_nargs_clinic(const char *fname, Py_ssize_t nargs, Py_ssize_t min, Py_ssize_t max)
 {
     if (nargs >= min && nargs <= max) {
         return 1;
@@ -39,8 +39,8 @@ int csk_nargs_clinic(const char *fname, Py_ssize_t nargs, Py_ssize_t min, Py_ssi
     return 0;
 }
 
-int csk_to_unsigned(PyObject *obj, unsigned long long max, const char *ctype,
-                    unsigned long long *out)
+int py_to_unsigned(PyObject *obj, unsigned long long max, const char *ctype,
+                   unsigned long long *out)
 {
     PyObject *n = PyNumber_Index(obj);
     if (n == NULL) {
@@ -74,8 +74,8 @@ static Py_ssize_t find_name(PyObject *key, const char *const *names, Py_ssize_t 
     return -1;
 }
 
-int csk_args_kw(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-                const char *const *names, Py_ssize_t nnames, Py_ssize_t required, PyObject **out)
+int py_args_kw(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+               const char *const *names, Py_ssize_t nnames, Py_ssize_t required, PyObject **out)
 {
     if (nargs > nnames) {
         PyErr_Format(PyExc_TypeError, "%s() takes at most %zd argument%s (%zd given)", fname,
@@ -133,7 +133,7 @@ static int reject_float(PyObject *obj)
     return 0;
 }
 
-int csk_to_long(PyObject *obj, long *out)
+int py_to_long(PyObject *obj, long *out)
 {
     if (reject_float(obj) < 0) {
         return -1;
@@ -142,10 +142,10 @@ int csk_to_long(PyObject *obj, long *out)
     return (*out == -1 && PyErr_Occurred()) ? -1 : 0;
 }
 
-int csk_to_int(PyObject *obj, int *out)
+int py_to_int(PyObject *obj, int *out)
 {
     long v;
-    if (csk_to_long(obj, &v) < 0) {
+    if (py_to_long(obj, &v) < 0) {
         return -1;
     }
     if (v > INT_MAX) {
@@ -160,7 +160,7 @@ int csk_to_int(PyObject *obj, int *out)
     return 0;
 }
 
-int csk_to_ssize(PyObject *obj, Py_ssize_t *out)
+int py_to_ssize(PyObject *obj, Py_ssize_t *out)
 {
     if (reject_float(obj) < 0) {
         return -1;
@@ -178,7 +178,7 @@ int csk_to_ssize(PyObject *obj, Py_ssize_t *out)
     return 0;
 }
 
-int csk_to_uint_mask(PyObject *obj, unsigned *out)
+int py_to_uint_mask(PyObject *obj, unsigned *out)
 {
     if (reject_float(obj) < 0) {
         return -1;
@@ -191,7 +191,7 @@ int csk_to_uint_mask(PyObject *obj, unsigned *out)
     return 0;
 }
 
-int csk_get_buffer(PyObject *obj, Py_buffer *view, const char *fname, int writable)
+int py_get_buffer(PyObject *obj, Py_buffer *view, const char *fname, int writable)
 {
     if (PyObject_GetBuffer(obj, view, writable ? PyBUF_WRITABLE : PyBUF_SIMPLE) == 0) {
         return 0;
@@ -206,7 +206,7 @@ int csk_get_buffer(PyObject *obj, Py_buffer *view, const char *fname, int writab
     return -1;
 }
 
-const char *csk_to_str(PyObject *obj, const char *fname, int pos)
+const char *py_to_str(PyObject *obj, const char *fname, int pos)
 {
     if (!PyUnicode_Check(obj)) {
         PyErr_Format(PyExc_TypeError, "%s() argument %d must be str, not %.50s", fname, pos,
@@ -222,10 +222,10 @@ const char *csk_to_str(PyObject *obj, const char *fname, int pos)
     return text;
 }
 
-int csk_to_int_or(PyObject *obj, int *out, const char *overflow)
+int py_to_int_or(PyObject *obj, int *out, const char *overflow)
 {
     long v;
-    if (csk_to_long(obj, &v) < 0) {
+    if (py_to_long(obj, &v) < 0) {
         return -1;
     }
     if (v < INT_MIN || v > INT_MAX) {
@@ -236,7 +236,7 @@ int csk_to_int_or(PyObject *obj, int *out, const char *overflow)
     return 0;
 }
 
-PyObject *csk_items_of(PyObject *arg, const char *errmsg)
+PyObject *py_items_of(PyObject *arg, const char *errmsg)
 {
     PyObject *fast = PySequence_Fast(arg, errmsg);
     if (fast == NULL || !PyList_Check(fast) || fast != arg) {

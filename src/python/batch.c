@@ -75,13 +75,13 @@ static void batch_free(batch *b)
 static Py_ssize_t send_call(csk_sock *s, csk_mmsg *m, int first, csk_deadline *dl, int *err)
 {
     if (!first) {
-        ssize_t n = csk_sock_once(s, csk_sendmmsg_attempt, m);
+        ssize_t n = py_sock_once(s, csk_sendmmsg_attempt, m);
         return n < 0 ? 0 : n;
     }
     if (err != NULL) {
-        return csk_sock_call_err(s, POLLOUT, csk_sendmmsg_attempt, m, dl, err);
+        return py_sock_call_err(s, POLLOUT, csk_sendmmsg_attempt, m, dl, err);
     }
-    return csk_sock_call(s, POLLOUT, csk_sendmmsg_attempt, m, dl);
+    return py_sock_call(s, POLLOUT, csk_sendmmsg_attempt, m, dl);
 }
 
 /* ---- sendmmsg ------------------------------------------------------------------------------ */
@@ -104,7 +104,7 @@ static int send_item(csk_sock *s, PyObject *item, batch *b, size_t i, PyObject *
         data = PyTuple_GET_ITEM(item, 0);
         addro = PyTuple_GET_ITEM(item, 1);
     }
-    if (csk_get_buffer(data, &b->views[i], "sendmmsg", 0) < 0) {
+    if (py_get_buffer(data, &b->views[i], "sendmmsg", 0) < 0) {
         return -1;
     }
     b->held = (Py_ssize_t)i + 1;
@@ -118,7 +118,7 @@ static int send_item(csk_sock *s, PyObject *item, batch *b, size_t i, PyObject *
         memcpy(&b->names[i], &b->names[i - 1], b->namelens[i - 1]);
         b->namelens[i] = b->namelens[i - 1];
     }
-    else if (csk_address_parse(s, addro, &b->names[i], &b->namelens[i], "sendmmsg") < 0) {
+    else if (py_address_parse(s, addro, &b->names[i], &b->namelens[i], "sendmmsg") < 0) {
         return -1;
     }
     *last = addro;
@@ -151,7 +151,7 @@ static int gso_usable(csk_sock *s, size_t segment)
     }
     if (s->gso_segs == 0 && s->gso_refused == 0) {
         int value;
-        int fd = csk_sock_fd(s);
+        int fd = py_sock_fd(s);
         int ip = s->sock_family == AF_INET || s->sock_family == AF_INET6;
         if (!ip || s->sock_type != SOCK_DGRAM ||
             csk_getsockopt_int(fd, SOL_UDP, UDP_SEGMENT, &value) < 0) {
@@ -215,7 +215,7 @@ static Py_ssize_t send_ready(csk_sock *s, batch *b, size_t ready, int flags, int
                 return -1; /* a signal handler raised */
             }
             if (gso_refusal(s, err, largest) < 0) {
-                csk_raise(err);
+                py_raise(err);
                 return -1;
             }
             /* then as if GSO had not been tried */
@@ -269,10 +269,10 @@ CSK_DOC(sock_sendmmsg,
 PyObject *sock_sendmmsg(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {
     int flags = 0;
-    if (!csk_nargs("sendmmsg", nargs, 1, 2) || (nargs == 2 && csk_to_int(args[1], &flags) < 0)) {
+    if (!py_nargs("sendmmsg", nargs, 1, 2) || (nargs == 2 && py_to_int(args[1], &flags) < 0)) {
         return NULL;
     }
-    PyObject *items = csk_items_of(args[0], "sendmmsg() argument 1 must be an iterable");
+    PyObject *items = py_items_of(args[0], "sendmmsg() argument 1 must be an iterable");
     if (items == NULL) {
         return NULL;
     }
@@ -310,7 +310,7 @@ static Py_ssize_t recv_batch(csk_sock *s, batch *b, size_t n, int flags)
     csk_mmsg m = {b->msgs, (unsigned)n, flags, (socklen_t)sizeof(csk_sockaddr), 0};
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
     /* Datagrams are usually queued already: the first try keeps the GIL, as recv()'s does. */
-    return csk_sock_try_first(s, POLLIN, csk_recvmmsg_attempt, &m, &m.flags, &dl, 1);
+    return py_sock_try_first(s, POLLIN, csk_recvmmsg_attempt, &m, &m.flags, &dl, 1);
 }
 
 /* The address of received message i, never read past what was handed to the kernel. */
@@ -329,7 +329,7 @@ static PyObject *recv_address(csk_sock *s, const batch *b, Py_ssize_t i, PyObjec
         memcmp(&b->names[i], &b->names[i - 1], len) == 0) {
         return Py_NewRef(prev);
     }
-    return csk_sock_address(s, &b->names[i], len);
+    return py_sock_address(s, &b->names[i], len);
 }
 
 /* The list of (first, address) for `got` received messages; first is the data (bytes, cut to
@@ -372,8 +372,8 @@ PyObject *sock_recvmmsg(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {
     Py_ssize_t count, bufsize;
     int flags = 0;
-    if (!csk_nargs("recvmmsg", nargs, 2, 3) || csk_to_ssize(args[0], &count) < 0 ||
-        csk_to_ssize(args[1], &bufsize) < 0 || (nargs == 3 && csk_to_int(args[2], &flags) < 0)) {
+    if (!py_nargs("recvmmsg", nargs, 2, 3) || py_to_ssize(args[0], &count) < 0 ||
+        py_to_ssize(args[1], &bufsize) < 0 || (nargs == 3 && py_to_int(args[2], &flags) < 0)) {
         return NULL;
     }
     if (count < 0 || bufsize < 0) {
@@ -420,11 +420,10 @@ CSK_DOC(sock_recvmmsg_into,
 PyObject *sock_recvmmsg_into(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {
     int flags = 0;
-    if (!csk_nargs("recvmmsg_into", nargs, 1, 2) ||
-        (nargs == 2 && csk_to_int(args[1], &flags) < 0)) {
+    if (!py_nargs("recvmmsg_into", nargs, 1, 2) || (nargs == 2 && py_to_int(args[1], &flags) < 0)) {
         return NULL;
     }
-    PyObject *items = csk_items_of(args[0], "recvmmsg_into() argument 1 must be an iterable");
+    PyObject *items = py_items_of(args[0], "recvmmsg_into() argument 1 must be an iterable");
     if (items == NULL) {
         return NULL;
     }
@@ -437,8 +436,8 @@ PyObject *sock_recvmmsg_into(csk_sock *s, PyObject *const *args, Py_ssize_t narg
         return n == 0 ? PyList_New(0) : NULL;
     }
     for (size_t i = 0; i < n; i++) {
-        if (csk_get_buffer(PySequence_Fast_GET_ITEM(items, (Py_ssize_t)i), &b.views[i],
-                           "recvmmsg_into", 1) < 0) {
+        if (py_get_buffer(PySequence_Fast_GET_ITEM(items, (Py_ssize_t)i), &b.views[i],
+                          "recvmmsg_into", 1) < 0) {
             goto done;
         }
         b.held = (Py_ssize_t)i + 1;
@@ -536,7 +535,7 @@ static Py_ssize_t send_gso(csk_sock *s, pieces *p, size_t segment, csk_deadline 
         if (verdict == 0) {
             return -2;
         }
-        csk_raise(err);
+        py_raise(err);
         return -1;
     }
 }
@@ -546,11 +545,11 @@ static int segments_args(csk_sock *s, PyObject *const *args, Py_ssize_t nargs, P
 {
     static const char *const names[] = {"data", "segment_size", "address"};
     PyObject *argv[3];
-    if (!csk_args_kw("send_segments", args, nargs, kwnames, names, 3, 2, argv) ||
-        csk_get_buffer(argv[0], view, "send_segments", 0) < 0) {
+    if (!py_args_kw("send_segments", args, nargs, kwnames, names, 3, 2, argv) ||
+        py_get_buffer(argv[0], view, "send_segments", 0) < 0) {
         return -1;
     }
-    if (csk_to_ssize(argv[1], segment) < 0) {
+    if (py_to_ssize(argv[1], segment) < 0) {
         goto fail;
     }
     if (*segment <= 0) {
@@ -558,7 +557,7 @@ static int segments_args(csk_sock *s, PyObject *const *args, Py_ssize_t nargs, P
         goto fail;
     }
     if (argv[2] != NULL && argv[2] != Py_None &&
-        (csk_address_parse(s, argv[2], p->addr, &p->addrlen, "send_segments") < 0 ||
+        (py_address_parse(s, argv[2], p->addr, &p->addrlen, "send_segments") < 0 ||
          PySys_Audit("socket.sendto", "OO", (PyObject *)s, argv[2]) < 0)) {
         goto fail;
     }
@@ -652,8 +651,8 @@ PyObject *sock_recv_segments(csk_sock *s, PyObject *const *args, Py_ssize_t narg
 {
     Py_ssize_t bufsize;
     int flags = 0;
-    if (!csk_nargs("recv_segments", nargs, 1, 2) || csk_to_ssize(args[0], &bufsize) < 0 ||
-        (nargs == 2 && csk_to_int(args[1], &flags) < 0)) {
+    if (!py_nargs("recv_segments", nargs, 1, 2) || py_to_ssize(args[0], &bufsize) < 0 ||
+        (nargs == 2 && py_to_int(args[1], &flags) < 0)) {
         return NULL;
     }
     if (bufsize < 0) {
@@ -682,7 +681,7 @@ PyObject *sock_recv_segments(csk_sock *s, PyObject *const *args, Py_ssize_t narg
     m.name_cap = sizeof from;
     m.control_cap = sizeof control.bytes;
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
-    Py_ssize_t got = csk_sock_call(s, POLLIN, csk_recvmsg_attempt, &m, &dl);
+    Py_ssize_t got = py_sock_call(s, POLLIN, csk_recvmsg_attempt, &m, &dl);
     PyObject *result = NULL;
     if (got >= 0) {
         size_t clen = m.hdr.msg_controllen < m.control_cap ? m.hdr.msg_controllen : m.control_cap;
@@ -691,7 +690,7 @@ PyObject *sock_recv_segments(csk_sock *s, PyObject *const *args, Py_ssize_t narg
         csk_cmsg_close_fds(control.bytes, clen); /* never asked for: do not leak them */
         socklen_t namelen = m.hdr.msg_namelen < m.name_cap ? m.hdr.msg_namelen : m.name_cap;
         PyObject *list = segments_list(buf, len, segment);
-        PyObject *addr = list != NULL ? csk_sock_address(s, &from, namelen) : NULL;
+        PyObject *addr = list != NULL ? py_sock_address(s, &from, namelen) : NULL;
         result = addr != NULL ? Py_BuildValue("(NN)", list, addr) : NULL;
         if (addr == NULL) {
             Py_XDECREF(list);

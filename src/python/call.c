@@ -2,7 +2,7 @@
  *
  * The core never retries EINTR; here, with the GIL held again, Python's signal handlers run and
  * the operation resumes with the time left on its deadline.  An exception from a handler ends it.
- * Data transfers first try once without releasing the GIL (see csk_sock_xfer).  Every call that
+ * Data transfers first try once without releasing the GIL (see py_sock_xfer).  Every call that
  * uses the fd with the GIL released is counted, so that close() never frees its number under it.
  */
 #include "binding.h"
@@ -16,23 +16,23 @@ static int mode_changed_under_blocking_call(const csk_sock *s, const csk_deadlin
     return CSK_WOULD_BLOCK(-n) && dl->timeout_ns < 0 && s->sock_timeout > 0;
 }
 
-int csk_sock_enter(csk_sock *s)
+int py_sock_enter(csk_sock *s)
 {
     s->inflight++;
-    return csk_sock_fd(s);
+    return py_sock_fd(s);
 }
 
-void csk_sock_leave(csk_sock *s)
+void py_sock_leave(csk_sock *s)
 {
     if (--s->inflight > 0 || s->close_fd < 0) {
         return;
     }
     int fd = s->close_fd;
     s->close_fd = -1;
-    csk_close_nogil(fd); /* close() already returned: nobody is left to hear of an error */
+    py_close_nogil(fd); /* close() already returned: nobody is left to hear of an error */
 }
 
-int csk_close_nogil(int fd)
+int py_close_nogil(int fd)
 {
     int r;
     Py_BEGIN_ALLOW_THREADS
@@ -41,14 +41,14 @@ int csk_close_nogil(int fd)
     return r;
 }
 
-ssize_t csk_sock_once(csk_sock *s, csk_attempt_fn attempt, void *op)
+ssize_t py_sock_once(csk_sock *s, csk_attempt_fn attempt, void *op)
 {
     ssize_t n;
-    int fd = csk_sock_enter(s);
+    int fd = py_sock_enter(s);
     Py_BEGIN_ALLOW_THREADS
     n = attempt(fd, op);
     Py_END_ALLOW_THREADS
-    csk_sock_leave(s);
+    py_sock_leave(s);
     return n;
 }
 
@@ -58,12 +58,12 @@ static Py_ssize_t run(csk_sock *s, short events, csk_attempt_fn attempt, void *o
 {
     for (;;) {
         ssize_t n;
-        csk_sock_enter(s);
+        py_sock_enter(s);
         Py_BEGIN_ALLOW_THREADS
         n = wait_first ? csk_io_after_wait(&s->sock_fd, events, attempt, op, dl)
                        : csk_io(&s->sock_fd, events, attempt, op, dl);
         Py_END_ALLOW_THREADS
-        csk_sock_leave(s);
+        py_sock_leave(s);
         if (n >= 0) {
             return n;
         }
@@ -76,7 +76,7 @@ static Py_ssize_t run(csk_sock *s, short events, csk_attempt_fn attempt, void *o
                 *err = (int)n;
                 return -1;
             }
-            csk_raise((int)n);
+            py_raise((int)n);
             return -1;
         }
         if (PyErr_CheckSignals() < 0) {
@@ -86,14 +86,14 @@ static Py_ssize_t run(csk_sock *s, short events, csk_attempt_fn attempt, void *o
     }
 }
 
-Py_ssize_t csk_sock_call(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
-                         csk_deadline *dl)
+Py_ssize_t py_sock_call(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
+                        csk_deadline *dl)
 {
     return run(s, events, attempt, op, dl, 0, NULL);
 }
 
-Py_ssize_t csk_sock_call_err(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
-                             csk_deadline *dl, int *err)
+Py_ssize_t py_sock_call_err(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
+                            csk_deadline *dl, int *err)
 {
     *err = 0;
     return run(s, events, attempt, op, dl, 0, err);
@@ -112,8 +112,8 @@ static int may_try_holding_gil(const csk_sock *s, int flags, int short_ok)
     return short_ok && !(flags & MSG_WAITALL);
 }
 
-Py_ssize_t csk_sock_try_first(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
-                              int *flags, csk_deadline *dl, int short_ok)
+Py_ssize_t py_sock_try_first(csk_sock *s, short events, csk_attempt_fn attempt, void *op,
+                             int *flags, csk_deadline *dl, int short_ok)
 {
     if (!may_try_holding_gil(s, *flags, short_ok)) {
         return run(s, events, attempt, op, dl, 0, NULL);
@@ -122,25 +122,25 @@ Py_ssize_t csk_sock_try_first(csk_sock *s, short events, csk_attempt_fn attempt,
      * transfers find their data (or buffer space) ready. */
     int asked = *flags;
     *flags = asked | MSG_DONTWAIT;
-    ssize_t n = attempt(csk_sock_fd(s), op);
+    ssize_t n = attempt(py_sock_fd(s), op);
     *flags = asked;
     if (n >= 0) {
         return n;
     }
     if (n != -EINTR && !CSK_WOULD_BLOCK(-n)) {
-        csk_raise((int)n);
+        py_raise((int)n);
         return -1;
     }
     if (dl->timeout_ns == 0 && n != -EINTR) {
-        csk_raise((int)n); /* non-blocking: report EAGAIN as the built-in module does */
+        py_raise((int)n); /* non-blocking: report EAGAIN as the built-in module does */
         return -1;
     }
     /* Not ready: timeout mode waits for readiness first; blocking mode makes the blocking call. */
     return run(s, events, attempt, op, dl, dl->timeout_ns > 0 && n != -EINTR, NULL);
 }
 
-Py_ssize_t csk_sock_xfer(csk_sock *s, short events, csk_attempt_fn attempt, csk_xfer *x,
-                         csk_deadline *dl, int short_ok)
+Py_ssize_t py_sock_xfer(csk_sock *s, short events, csk_attempt_fn attempt, csk_xfer *x,
+                        csk_deadline *dl, int short_ok)
 {
-    return csk_sock_try_first(s, events, attempt, x, &x->flags, dl, short_ok);
+    return py_sock_try_first(s, events, attempt, x, &x->flags, dl, short_ok);
 }

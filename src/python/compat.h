@@ -123,31 +123,31 @@
 #endif
 
 /* The arity check of send, sendall and sendmsg, in the wording of the version's parser. */
-#define CSK_NARGS_SEND (CSK_PY_SEND_CLINIC ? csk_nargs_clinic : csk_nargs)
+#define CSK_NARGS_SEND (CSK_PY_SEND_CLINIC ? py_nargs_clinic : py_nargs)
 /* ... and of their flags: Clinic's int converter words an overflow as PyLong_AsInt does. */
 #define CSK_SEND_FLAGS(obj, out)                                                                   \
-    (CSK_PY_SEND_CLINIC ? csk_to_int_or((obj), (out), "Python int too large to convert to C int")  \
-                        : csk_to_int((obj), (out)))
+    (CSK_PY_SEND_CLINIC ? py_to_int_or((obj), (out), "Python int too large to convert to C int")   \
+                        : py_to_int((obj), (out)))
 
 /* ---- public-API backfills ---------------------------------------------------------------- */
 
 #if !CSK_PY_AT_LEAST(10)
-static inline PyObject *csk_newref(PyObject *o)
+static inline PyObject *py_newref(PyObject *o)
 {
     Py_INCREF(o);
     return o;
 }
-#define Py_NewRef(o) csk_newref((PyObject *)(o))
+#define Py_NewRef(o) py_newref((PyObject *)(o))
 #define Py_TPFLAGS_IMMUTABLETYPE 0
 #endif
 
 /* The exception being raised, as one object, and raising it again: 3.12's pair of functions,
  * built from the three-part Fetch/Restore before. */
 #if CSK_PY_AT_LEAST(12)
-#define csk_err_take PyErr_GetRaisedException
-#define csk_err_restore PyErr_SetRaisedException
+#define py_err_take PyErr_GetRaisedException
+#define py_err_restore PyErr_SetRaisedException
 #else
-static inline PyObject *csk_err_take(void)
+static inline PyObject *py_err_take(void)
 {
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
@@ -163,7 +163,7 @@ static inline PyObject *csk_err_take(void)
     return value;
 }
 
-static inline void csk_err_restore(PyObject *exc)
+static inline void py_err_restore(PyObject *exc)
 {
     if (exc == NULL) {
         PyErr_Clear();
@@ -184,13 +184,13 @@ static inline void csk_err_restore(PyObject *exc)
 #endif
 
 /* Arguments of one-argument functions: METH_O from 3.13 (see CSK_PY_ONE_ARG_IS_METH_O).  Such
- * functions take CSK_ONE_ARG in their table and parse with csk_parse_one. */
+ * functions take CSK_ONE_ARG in their table and parse with py_parse_one. */
 #if CSK_PY_ONE_ARG_IS_METH_O
 #define CSK_ONE_ARG METH_O
-#define csk_parse_one PyArg_Parse
+#define py_parse_one PyArg_Parse
 #else
 #define CSK_ONE_ARG METH_VARARGS
-#define csk_parse_one PyArg_ParseTuple
+#define py_parse_one PyArg_ParseTuple
 #endif
 
 #endif /* CSK_COMPAT_H */

@@ -6,7 +6,7 @@
 #include "binding.h"
 
 /* bind, listen, shutdown and getsockname/getpeername wait on nobody: each is one attempt that
- * csk_sock_once() runs with the GIL released once. */
+ * py_sock_once() runs with the GIL released once. */
 typedef struct {
     csk_sockaddr *addr;
     socklen_t len;
@@ -45,14 +45,14 @@ PyObject *sock_bind(csk_sock *s, PyObject *addro)
 {
     csk_sockaddr addr;
     socklen_t len;
-    if (csk_address_parse(s, addro, &addr, &len, "bind") < 0) {
+    if (py_address_parse(s, addro, &addr, &len, "bind") < 0) {
         return NULL;
     }
     if (PySys_Audit("socket.bind", "OO", (PyObject *)s, addro) < 0) {
         return NULL;
     }
     conn_op op = {&addr, len, 0};
-    return csk_none_or_raise(csk_sock_once(s, bind_attempt, &op));
+    return py_none_or_raise(py_sock_once(s, bind_attempt, &op));
 }
 
 CSK_DOC(sock_listen,
@@ -66,14 +66,14 @@ PyObject *sock_listen(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {
     /* The default: SOMAXCONN, capped at 128 as CPython does. */
     int backlog = SOMAXCONN < 128 ? SOMAXCONN : 128;
-    if (!csk_nargs("listen", nargs, 0, 1) || (nargs == 1 && csk_to_int(args[0], &backlog) < 0)) {
+    if (!py_nargs("listen", nargs, 0, 1) || (nargs == 1 && py_to_int(args[0], &backlog) < 0)) {
         return NULL;
     }
     if (backlog < 0) {
         backlog = 0;
     }
     conn_op op = {NULL, 0, backlog};
-    return csk_none_or_raise(csk_sock_once(s, listen_attempt, &op));
+    return py_none_or_raise(py_sock_once(s, listen_attempt, &op));
 }
 
 CSK_DOC(sock_accept,
@@ -88,11 +88,11 @@ PyObject *sock_accept(csk_sock *s, PyObject *Py_UNUSED(ignored))
     memset(&addr, 0, sizeof addr);
     csk_xfer x = {.addr = &addr.sa, .addrlen = sizeof addr};
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
-    Py_ssize_t fd = csk_sock_call(s, POLLIN, csk_accept_attempt, &x, &dl);
+    Py_ssize_t fd = py_sock_call(s, POLLIN, csk_accept_attempt, &x, &dl);
     if (fd < 0) {
         return NULL;
     }
-    PyObject *peer = csk_sock_address(s, &addr, x.addrlen);
+    PyObject *peer = py_sock_address(s, &addr, x.addrlen);
     if (peer == NULL) {
         csk_close((int)fd);
         return NULL;
@@ -108,7 +108,7 @@ static int do_connect(csk_sock *s, PyObject *addro, const char *caller, int *err
     csk_sockaddr addr;
     socklen_t len;
     *error = 0;
-    if (csk_address_parse(s, addro, &addr, &len, caller) < 0 ||
+    if (py_address_parse(s, addro, &addr, &len, caller) < 0 ||
         PySys_Audit("socket.connect", "OO", (PyObject *)s, addro) < 0) {
         return -1;
     }
@@ -116,11 +116,11 @@ static int do_connect(csk_sock *s, PyObject *addro, const char *caller, int *err
     int in_progress = 0;
     for (;;) {
         int r;
-        csk_sock_enter(s);
+        py_sock_enter(s);
         Py_BEGIN_ALLOW_THREADS
         r = csk_connect(&s->sock_fd, &addr.sa, len, &dl, &in_progress);
         Py_END_ALLOW_THREADS
-        csk_sock_leave(s);
+        py_sock_leave(s);
         if (r != -EINTR) {
             *error = r;
             return 0;
@@ -148,7 +148,7 @@ PyObject *sock_connect(csk_sock *s, PyObject *addro)
         return NULL;
     }
     if (error != 0) {
-        return csk_raise(error);
+        return py_raise(error);
     }
     Py_RETURN_NONE;
 }
@@ -172,11 +172,11 @@ static PyObject *sock_name(csk_sock *s, int peer)
 {
     csk_sockaddr addr;
     conn_op op = {&addr, 0, peer};
-    ssize_t r = csk_sock_once(s, sockname_attempt, &op);
+    ssize_t r = py_sock_once(s, sockname_attempt, &op);
     if (r < 0) {
-        return csk_raise((int)r);
+        return py_raise((int)r);
     }
-    return csk_sock_address(s, &addr, op.len);
+    return py_sock_address(s, &addr, op.len);
 }
 
 CSK_DOC(sock_getsockname,
@@ -208,9 +208,9 @@ CSK_DOC(sock_shutdown,
 PyObject *sock_shutdown(csk_sock *s, PyObject *arg)
 {
     int how;
-    if (csk_to_int(arg, &how) < 0) {
+    if (py_to_int(arg, &how) < 0) {
         return NULL;
     }
     conn_op op = {NULL, 0, how};
-    return csk_none_or_raise(csk_sock_once(s, shutdown_attempt, &op));
+    return py_none_or_raise(py_sock_once(s, shutdown_attempt, &op));
 }

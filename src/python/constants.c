@@ -27,7 +27,7 @@ static int add_bluetooth_addresses(PyObject *module)
 }
 #endif
 
-int csk_add_constants(PyObject *module)
+int py_add_constants(PyObject *module)
 {
     for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++) {
         if (PyModule_AddIntConstant(module, constants[i].name, constants[i].value) < 0) {

@@ -16,7 +16,7 @@ static PyObject *mod_inet_aton(PyObject *module, PyObject *args)
     (void)module;
     const char *text;
     unsigned char packed[4];
-    if (!csk_parse_one(args, "s:inet_aton", &text)) {
+    if (!py_parse_one(args, "s:inet_aton", &text)) {
         return NULL;
     }
     if (csk_inet_aton(text, packed) < 0) {
@@ -34,7 +34,7 @@ static PyObject *mod_inet_ntoa(PyObject *module, PyObject *args)
     (void)module;
     Py_buffer packed;
     char text[INET_ADDRSTRLEN];
-    if (!csk_parse_one(args, "y*:inet_ntoa", &packed)) {
+    if (!py_parse_one(args, "y*:inet_ntoa", &packed)) {
         return NULL;
     }
     int err = packed.len == 4 ? csk_inet_ntop(AF_INET, packed.buf, 4, text, sizeof text) : 0;
@@ -44,7 +44,7 @@ static PyObject *mod_inet_ntoa(PyObject *module, PyObject *args)
         PyErr_SetString(PyExc_OSError, "packed IP wrong length for inet_ntoa");
         return NULL;
     }
-    return err < 0 ? csk_raise(err) : PyUnicode_FromString(text);
+    return err < 0 ? py_raise(err) : PyUnicode_FromString(text);
 }
 
 static CSK_DOC(mod_inet_pton,
@@ -58,13 +58,13 @@ static PyObject *mod_inet_pton(PyObject *module, PyObject *const *args, Py_ssize
     int family;
     const char *text;
     unsigned char packed[16];
-    if (!csk_nargs("inet_pton", nargs, 2, 2) || csk_to_int(args[0], &family) < 0 ||
-        (text = csk_to_str(args[1], "inet_pton", 2)) == NULL) {
+    if (!py_nargs("inet_pton", nargs, 2, 2) || py_to_int(args[0], &family) < 0 ||
+        (text = py_to_str(args[1], "inet_pton", 2)) == NULL) {
         return NULL;
     }
     int len = csk_inet_pton(family, text, packed);
     if (len < 0) {
-        return csk_raise(len);
+        return py_raise(len);
     }
     if (len == 0) {
         PyErr_SetString(PyExc_OSError, "illegal IP address string passed to inet_pton");
@@ -83,8 +83,8 @@ static PyObject *mod_inet_ntop(PyObject *module, PyObject *const *args, Py_ssize
     int family;
     Py_buffer packed;
     char text[INET6_ADDRSTRLEN];
-    if (!csk_nargs("inet_ntop", nargs, 2, 2) || csk_to_int(args[0], &family) < 0 ||
-        csk_get_buffer(args[1], &packed, "inet_ntop", 0) < 0) {
+    if (!py_nargs("inet_ntop", nargs, 2, 2) || py_to_int(args[0], &family) < 0 ||
+        py_get_buffer(args[1], &packed, "inet_ntop", 0) < 0) {
         return NULL;
     }
     int err = csk_inet_ntop(family, packed.buf, (size_t)packed.len, text, sizeof text);
@@ -96,7 +96,7 @@ static PyObject *mod_inet_ntop(PyObject *module, PyObject *const *args, Py_ssize
         PyErr_SetString(PyExc_ValueError, "invalid length of packed IP address string");
         return NULL;
     }
-    return err < 0 ? csk_raise(err) : PyUnicode_FromString(text);
+    return err < 0 ? py_raise(err) : PyUnicode_FromString(text);
 }
 
 /* ---- byte order ------------------------------------------------------------------------ */
@@ -109,7 +109,7 @@ static PyObject *swap16(PyObject *args, const char *format, const char *name)
 #if CSK_PY_CLINIC_UNSIGNED
     (void)format, (void)name;
     unsigned long long v;
-    if (csk_to_unsigned(args, 0xffff, "uint16_t", &v) < 0) {
+    if (py_to_unsigned(args, 0xffff, "uint16_t", &v) < 0) {
         return NULL;
     }
     return PyLong_FromLong(htons((uint16_t)v));
@@ -154,7 +154,7 @@ static PyObject *swap32(PyObject *arg)
 {
 #if CSK_PY_CLINIC_UNSIGNED
     unsigned long long x;
-    if (csk_to_unsigned(arg, 0xffffffffUL, "uint32_t", &x) < 0) {
+    if (py_to_unsigned(arg, 0xffffffffUL, "uint32_t", &x) < 0) {
         return NULL;
     }
 #else
@@ -209,7 +209,7 @@ static PyObject *mod_ntohl(PyObject *module, PyObject *arg)
     return swap32(arg);
 }
 
-PyMethodDef csk_convert_functions[] = {
+PyMethodDef py_convert_functions[] = {
     CSK_METHOD("inet_aton", mod_inet_aton, CSK_ONE_ARG),
     CSK_METHOD("inet_ntoa", mod_inet_ntoa, CSK_ONE_ARG),
     CSK_METHOD("inet_pton", mod_inet_pton, METH_FASTCALL),

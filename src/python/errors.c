@@ -7,37 +7,37 @@
  */
 #include "binding.h"
 
-PyObject *csk_timeout_exc;
+PyObject *py_timeout_exc;
 
-PyObject *csk_raise(int err)
+PyObject *py_raise(int err)
 {
     if (err == CSK_ETIMEOUT) {
-        PyErr_SetString(csk_timeout_exc, "timed out");
+        PyErr_SetString(py_timeout_exc, "timed out");
         return NULL;
     }
     errno = -err;
     return PyErr_SetFromErrno(PyExc_OSError);
 }
 
-PyObject *csk_none_or_raise(ssize_t r)
+PyObject *py_none_or_raise(ssize_t r)
 {
     if (r < 0) {
-        return csk_raise((int)r);
+        return py_raise((int)r);
     }
     Py_RETURN_NONE;
 }
 
-int csk_raise_int(int err)
+int py_raise_int(int err)
 {
-    csk_raise(err);
+    py_raise(err);
     return -1;
 }
 
-PyObject *csk_raise_gai(csk_state *st, int gai, int sys_errno)
+PyObject *py_raise_gai(csk_state *st, int gai, int sys_errno)
 {
 #ifdef EAI_SYSTEM
     if (gai == EAI_SYSTEM) {
-        return csk_raise(-sys_errno);
+        return py_raise(-sys_errno);
     }
 #else
     (void)sys_errno;
@@ -50,7 +50,7 @@ PyObject *csk_raise_gai(csk_state *st, int gai, int sys_errno)
     return NULL;
 }
 
-PyObject *csk_raise_herror(csk_state *st, int herr)
+PyObject *py_raise_herror(csk_state *st, int herr)
 {
     PyObject *value = Py_BuildValue("(is)", herr, hstrerror(herr));
     if (value != NULL) {

@@ -57,7 +57,7 @@ static int bufset_from(bufset *b, PyObject *arg, const char *fname, int writable
     char msg[64];
     memset(b, 0, sizeof *b);
     PyOS_snprintf(msg, sizeof msg, "%s() argument 1 must be an iterable", fname);
-    PyObject *fast = csk_items_of(arg, msg);
+    PyObject *fast = py_items_of(arg, msg);
     if (fast == NULL) {
         return -1;
     }
@@ -137,7 +137,7 @@ static int parse_item(PyObject *obj, csk_cmsg *item, Py_buffer *view)
             goto done;
         }
     }
-    if (csk_to_int(parts[0], &item->level) == 0 && csk_to_int(parts[1], &item->type) == 0 &&
+    if (py_to_int(parts[0], &item->level) == 0 && py_to_int(parts[1], &item->type) == 0 &&
         PyObject_GetBuffer(parts[2], view, PyBUF_SIMPLE) == 0) {
         item->data = view->buf;
         item->len = (size_t)view->len;
@@ -168,7 +168,7 @@ static int add_space(ancdata *a, size_t len)
 
 static int ancdata_parse(ancdata *a, PyObject *arg)
 {
-    PyObject *fast = csk_items_of(arg, "sendmsg() argument 2 must be an iterable");
+    PyObject *fast = py_items_of(arg, "sendmsg() argument 2 must be an iterable");
     if (fast == NULL) {
         return -1;
     }
@@ -243,7 +243,7 @@ PyObject *sock_sendmsg(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     PyObject *addro = nargs == 4 ? args[3] : Py_None;
     if (addro != Py_None) {
         socklen_t addrlen;
-        if (csk_address_parse(s, addro, &addr, &addrlen, "sendmsg") < 0) {
+        if (py_address_parse(s, addro, &addr, &addrlen, "sendmsg") < 0) {
             return NULL;
         }
         m.hdr.msg_name = &addr;
@@ -265,7 +265,7 @@ PyObject *sock_sendmsg(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     m.hdr.msg_iov = data.iov;
     m.hdr.msg_iovlen = (size_t)data.n;
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
-    Py_ssize_t sent = csk_sock_call(s, POLLOUT, csk_sendmsg_attempt, &m, &dl);
+    Py_ssize_t sent = py_sock_call(s, POLLOUT, csk_sendmsg_attempt, &m, &dl);
     if (sent >= 0) {
         result = PyLong_FromSsize_t(sent);
     }
@@ -324,7 +324,7 @@ static PyObject *recv_result(csk_sock *s, csk_msg *m, const csk_sockaddr *from, 
     if (result != NULL && (items[0] = first(received, arg)) != NULL &&
         (items[1] = ancdata_list(m->hdr.msg_control, controllen)) != NULL &&
         (items[2] = PyLong_FromLong((long)m->hdr.msg_flags)) != NULL &&
-        (items[3] = csk_sock_address(s, from, namelen)) != NULL) {
+        (items[3] = py_sock_address(s, from, namelen)) != NULL) {
         for (int i = 0; i < 4; i++) {
             PyTuple_SET_ITEM(result, i, items[i]);
         }
@@ -371,7 +371,7 @@ static PyObject *recvmsg_guts(csk_sock *s, struct iovec *iov, size_t niov, Py_ss
     m.name_cap = sizeof from;
     m.control_cap = (size_t)ancbufsize;
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
-    Py_ssize_t got = csk_sock_call(s, POLLIN, csk_recvmsg_attempt, &m, &dl);
+    Py_ssize_t got = py_sock_call(s, POLLIN, csk_recvmsg_attempt, &m, &dl);
     PyObject *result = got < 0 ? NULL : recv_result(s, &m, &from, got, first, arg);
     if (control != stack.bytes) {
         PyMem_Free(control);
@@ -422,9 +422,9 @@ PyObject *sock_recvmsg(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {
     Py_ssize_t bufsize, ancbufsize = 0;
     int flags = 0;
-    if (!csk_nargs("recvmsg", nargs, 1, 3) || csk_to_ssize(args[0], &bufsize) < 0 ||
-        (nargs >= 2 && csk_to_ssize(args[1], &ancbufsize) < 0) ||
-        (nargs >= 3 && csk_to_int(args[2], &flags) < 0)) {
+    if (!py_nargs("recvmsg", nargs, 1, 3) || py_to_ssize(args[0], &bufsize) < 0 ||
+        (nargs >= 2 && py_to_ssize(args[1], &ancbufsize) < 0) ||
+        (nargs >= 3 && py_to_int(args[2], &flags) < 0)) {
         return NULL;
     }
     if (bufsize < 0) {
@@ -458,9 +458,9 @@ PyObject *sock_recvmsg_into(csk_sock *s, PyObject *const *args, Py_ssize_t nargs
 {
     Py_ssize_t ancbufsize = 0;
     int flags = 0;
-    if (!csk_nargs("recvmsg_into", nargs, 1, 3) ||
-        (nargs >= 2 && csk_to_ssize(args[1], &ancbufsize) < 0) ||
-        (nargs >= 3 && csk_to_int(args[2], &flags) < 0)) {
+    if (!py_nargs("recvmsg_into", nargs, 1, 3) ||
+        (nargs >= 2 && py_to_ssize(args[1], &ancbufsize) < 0) ||
+        (nargs >= 3 && py_to_int(args[2], &flags) < 0)) {
         return NULL;
     }
     bufset data;
@@ -515,7 +515,7 @@ static int afalg_parse(afalg_args *a, PyObject *const *args, Py_ssize_t nargs, P
                      "sendmsg_afalg() takes at most 1 positional argument (%zd given)", nargs);
         return -1;
     }
-    if (!csk_args_kw("sendmsg_afalg", args, nargs, kwnames, names, 5, 0, argv)) {
+    if (!py_args_kw("sendmsg_afalg", args, nargs, kwnames, names, 5, 0, argv)) {
         return -1;
     }
     a->msg = argv[0];
@@ -527,7 +527,7 @@ static int afalg_parse(afalg_args *a, PyObject *const *args, Py_ssize_t nargs, P
         a->iv.obj = NULL; /* nothing to release */
         return -1;
     }
-    if (afalg_need_int(argv[3], 4) < 0 || (argv[4] != NULL && csk_to_int(argv[4], &a->flags) < 0)) {
+    if (afalg_need_int(argv[3], 4) < 0 || (argv[4] != NULL && py_to_int(argv[4], &a->flags) < 0)) {
         return -1;
     }
     /* op is required; a missing, negative or oversized one gets the one message. */
@@ -555,7 +555,7 @@ static int afalg_control(afalg_args *a, control_stack *stack, void **heap, struc
     size_t ivlen = (size_t)a->iv.len;
     ssize_t size = csk_afalg_control_size(iv, ivlen, a->assoclen);
     if (size < 0) {
-        csk_raise((int)size);
+        py_raise((int)size);
         return -1;
     }
     void *buf = (size_t)size <= sizeof *stack ? stack->bytes : (*heap = PyMem_Malloc(size));
@@ -565,7 +565,7 @@ static int afalg_control(afalg_args *a, control_stack *stack, void **heap, struc
     }
     ssize_t used = csk_afalg_control(buf, (size_t)size, (unsigned)a->op, iv, ivlen, a->assoclen);
     if (used < 0) {
-        csk_raise((int)used);
+        py_raise((int)used);
         return -1;
     }
     hdr->msg_control = buf;
@@ -605,7 +605,7 @@ PyObject *sock_sendmsg_afalg(csk_sock *s, PyObject *const *args, Py_ssize_t narg
     m.hdr.msg_iovlen = (size_t)data.n;
     m.flags = a.flags;
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
-    Py_ssize_t sent = csk_sock_call(s, POLLOUT, csk_sendmsg_attempt, &m, &dl);
+    Py_ssize_t sent = py_sock_call(s, POLLOUT, csk_sendmsg_attempt, &m, &dl);
     if (sent >= 0) {
         result = PyLong_FromSsize_t(sent);
     }
@@ -662,7 +662,7 @@ static PyObject *mod_cmsg_space(PyObject *module, PyObject *args)
     return cmsg_size(args, "n:CMSG_SPACE", "CMSG_SPACE", csk_cmsg_space);
 }
 
-PyMethodDef csk_message_functions[] = {
+PyMethodDef py_message_functions[] = {
     CSK_METHOD("CMSG_LEN", mod_cmsg_len, METH_VARARGS),
     CSK_METHOD("CMSG_SPACE", mod_cmsg_space, METH_VARARGS),
     {NULL, NULL, 0, NULL},

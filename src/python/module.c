@@ -4,16 +4,16 @@
  */
 #include "binding.h"
 
-csk_state *csk_state_of_module(PyObject *module)
+csk_state *py_state_of_module(PyObject *module)
 {
     return (csk_state *)PyModule_GetState(module);
 }
 
-csk_state *csk_state_of_type(PyTypeObject *type)
+csk_state *py_state_of_type(PyTypeObject *type)
 {
 #if CSK_PY_AT_LEAST(11) /* PyType_GetModuleByDef */
-    PyObject *module = PyType_GetModuleByDef(type, &csk_module_def);
-    return module ? csk_state_of_module(module) : NULL;
+    PyObject *module = PyType_GetModuleByDef(type, &py_module_def);
+    return module ? py_state_of_module(module) : NULL;
 #else
     /* 3.9/3.10 lack PyType_GetModuleByDef: find csocket's own heap type in the MRO. */
     PyObject *mro = type->tp_mro;
@@ -23,8 +23,8 @@ csk_state *csk_state_of_type(PyTypeObject *type)
             continue;
         }
         PyObject *module = ((PyHeapTypeObject *)base)->ht_module;
-        if (module != NULL && PyModule_GetDef(module) == &csk_module_def) {
-            return csk_state_of_module(module);
+        if (module != NULL && PyModule_GetDef(module) == &py_module_def) {
+            return py_state_of_module(module);
         }
     }
     PyErr_Format(PyExc_TypeError, "%s is not a csocket socket type", type->tp_name);
@@ -80,22 +80,22 @@ static int add_ref(PyObject *module, const char *name, PyObject *value)
     return 0;
 }
 
-PyMethodDef csk_module_functions[] = {
+PyMethodDef py_module_functions[] = {
     CSK_METHOD("_scratch_held", mod_scratch_held, METH_NOARGS),
     {NULL, NULL, 0, NULL},
 };
 
 /* Every area's table of module functions. */
 static PyMethodDef *const function_tables[] = {
-    csk_descriptor_functions, csk_timeout_functions, csk_resolver_functions, csk_convert_functions,
-    csk_message_functions,    csk_module_functions,  csk_address_functions,  csk_race_functions,
+    py_descriptor_functions, py_timeout_functions, py_resolver_functions, py_convert_functions,
+    py_message_functions,    py_module_functions,  py_address_functions,  py_race_functions,
 };
 
 static int module_exec(PyObject *module)
 {
-    csk_state *st = csk_state_of_module(module);
+    csk_state *st = py_state_of_module(module);
     st->default_timeout = CSK_TIMEOUT_NONE;
-    st->sock_type = (PyTypeObject *)PyType_FromModuleAndSpec(module, csk_sock_spec(), NULL);
+    st->sock_type = (PyTypeObject *)PyType_FromModuleAndSpec(module, py_sock_spec(), NULL);
     if (st->sock_type == NULL) {
         return -1;
     }
@@ -109,7 +109,7 @@ static int module_exec(PyObject *module)
     if (st->herror == NULL || st->gaierror == NULL || st->timeout_error == NULL) {
         return -1;
     }
-    csk_timeout_exc = st->timeout_error;
+    py_timeout_exc = st->timeout_error;
     if (add_ref(module, "socket", (PyObject *)st->sock_type) < 0 ||
         add_ref(module, "SocketType", (PyObject *)st->sock_type) < 0 ||
         add_ref(module, "error", PyExc_OSError) < 0 ||
@@ -124,12 +124,12 @@ static int module_exec(PyObject *module)
             return -1;
         }
     }
-    return csk_add_constants(module);
+    return py_add_constants(module);
 }
 
 static int module_traverse(PyObject *module, visitproc visit, void *arg)
 {
-    csk_state *st = csk_state_of_module(module);
+    csk_state *st = py_state_of_module(module);
     Py_VISIT(st->sock_type);
     Py_VISIT(st->herror);
     Py_VISIT(st->gaierror);
@@ -139,7 +139,7 @@ static int module_traverse(PyObject *module, visitproc visit, void *arg)
 
 static int module_clear(PyObject *module)
 {
-    csk_state *st = csk_state_of_module(module);
+    csk_state *st = py_state_of_module(module);
     Py_CLEAR(st->sock_type);
     Py_CLEAR(st->herror);
     Py_CLEAR(st->gaierror);
@@ -162,7 +162,7 @@ static const char module_doc[] =
     "module, written again.  Import `socket` for the documented interface; use\n"
     "csocket.install() to make the interpreter's socket module run on this one.";
 
-PyModuleDef csk_module_def = {
+PyModuleDef py_module_def = {
     PyModuleDef_HEAD_INIT,       .m_name = "csocket._csocket", .m_doc = module_doc,
     .m_size = sizeof(csk_state), .m_slots = module_slots,      .m_traverse = module_traverse,
     .m_clear = module_clear,     .m_free = module_free,
@@ -170,5 +170,5 @@ PyModuleDef csk_module_def = {
 
 PyMODINIT_FUNC PyInit__csocket(void)
 {
-    return PyModuleDef_Init(&csk_module_def);
+    return PyModuleDef_Init(&py_module_def);
 }

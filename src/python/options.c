@@ -21,7 +21,7 @@ static int vsock_args_315(PyObject *const *args, Py_ssize_t nargs, int *level, i
                      nargs < 3 ? "least" : "most", nargs < 3 ? 3 : 4, nargs);
         return -1;
     }
-    if (csk_to_int(args[0], level) < 0 || csk_to_int(args[1], name) < 0) {
+    if (py_to_int(args[0], level) < 0 || py_to_int(args[1], name) < 0) {
         return -1;
     }
     if (!PyIndex_Check(args[2])) {
@@ -55,8 +55,8 @@ static PyObject *vsock_setsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t
             return NULL;
         }
         uint64_t v = value;
-        int r = csk_setsockopt(csk_sock_fd(s), level, name, &v, sizeof v);
-        return r < 0 ? csk_raise(r) : Py_NewRef(Py_None);
+        int r = csk_setsockopt(py_sock_fd(s), level, name, &v, sizeof v);
+        return r < 0 ? py_raise(r) : Py_NewRef(Py_None);
     }
     PyObject *tuple = PyTuple_New(nargs);
     if (tuple == NULL) {
@@ -72,9 +72,9 @@ static PyObject *vsock_setsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t
         return NULL;
     }
     uint64_t v = value;
-    int r = csk_setsockopt(csk_sock_fd(s), level, name, &v, sizeof v);
+    int r = csk_setsockopt(py_sock_fd(s), level, name, &v, sizeof v);
     if (r < 0) {
-        return csk_raise(r);
+        return py_raise(r);
     }
     Py_RETURN_NONE;
 }
@@ -87,8 +87,8 @@ static PyObject *vsock_getsockopt(csk_sock *s, int level, int name, int buflen)
     }
     uint64_t v = 0;
     socklen_t len = sizeof v;
-    int r = csk_getsockopt(csk_sock_fd(s), level, name, &v, &len);
-    return r < 0 ? csk_raise(r) : PyLong_FromUnsignedLongLong(v);
+    int r = csk_getsockopt(py_sock_fd(s), level, name, &v, &len);
+    return r < 0 ? py_raise(r) : PyLong_FromUnsignedLongLong(v);
 }
 
 CSK_DOC(sock_setsockopt,
@@ -113,8 +113,8 @@ typedef struct {
 static int parse_classic(PyObject *const *args, Py_ssize_t nargs, sockopt_value *v)
 {
     if (nargs == 4) {
-        if (csk_to_int(args[0], &v->level) < 0 || csk_to_int(args[1], &v->name) < 0 ||
-            args[2] != Py_None || csk_to_uint_mask(args[3], &v->optlen) < 0) {
+        if (py_to_int(args[0], &v->level) < 0 || py_to_int(args[1], &v->name) < 0 ||
+            args[2] != Py_None || py_to_uint_mask(args[3], &v->optlen) < 0) {
             PyErr_Clear();
             PyErr_SetString(PyExc_TypeError, "setsockopt() takes exactly 3 arguments (4 given)");
             return -1;
@@ -126,12 +126,12 @@ static int parse_classic(PyObject *const *args, Py_ssize_t nargs, sockopt_value 
         PyErr_Format(PyExc_TypeError, "setsockopt() takes exactly 3 arguments (%zd given)", nargs);
         return -1;
     }
-    if (csk_to_int(args[0], &v->level) < 0 || csk_to_int(args[1], &v->name) < 0) {
+    if (py_to_int(args[0], &v->level) < 0 || py_to_int(args[1], &v->name) < 0) {
         return -1;
     }
     if (PyIndex_Check(args[2])) {
         v->form = OPT_INT;
-        if (csk_to_int(args[2], &v->flag) < 0) {
+        if (py_to_int(args[2], &v->flag) < 0) {
             /* As the built-in module, whose last resort is the buffer form, reports it. */
             PyErr_Clear();
             PyErr_Format(PyExc_TypeError, "a bytes-like object is required, not '%.100s'",
@@ -141,7 +141,7 @@ static int parse_classic(PyObject *const *args, Py_ssize_t nargs, sockopt_value 
         return 0;
     }
     v->form = OPT_BUFFER;
-    return csk_get_buffer(args[2], &v->view, "setsockopt", 0);
+    return py_get_buffer(args[2], &v->view, "setsockopt", 0);
 }
 
 /* 3.15 parses once: 3 or 4 arguments, the optlen of the 4-argument form first, then the value's
@@ -154,8 +154,8 @@ static int parse_315(PyObject *const *args, Py_ssize_t nargs, sockopt_value *v)
         return -1;
     }
     PyObject *value = args[2];
-    if (csk_to_int(args[0], &v->level) < 0 || csk_to_int(args[1], &v->name) < 0 ||
-        (nargs == 4 && csk_to_uint_mask(args[3], &v->optlen) < 0)) {
+    if (py_to_int(args[0], &v->level) < 0 || py_to_int(args[1], &v->name) < 0 ||
+        (nargs == 4 && py_to_uint_mask(args[3], &v->optlen) < 0)) {
         return -1;
     }
     if (value == Py_None || nargs == 4) {
@@ -173,7 +173,7 @@ static int parse_315(PyObject *const *args, Py_ssize_t nargs, sockopt_value *v)
     }
     if (PyIndex_Check(value)) {
         v->form = OPT_INT;
-        return csk_to_int(value, &v->flag);
+        return py_to_int(value, &v->flag);
     }
     if (!PyObject_CheckBuffer(value)) {
         PyErr_Format(PyExc_TypeError,
@@ -182,7 +182,7 @@ static int parse_315(PyObject *const *args, Py_ssize_t nargs, sockopt_value *v)
         return -1;
     }
     v->form = OPT_BUFFER;
-    return csk_get_buffer(value, &v->view, "setsockopt", 0);
+    return py_get_buffer(value, &v->view, "setsockopt", 0);
 }
 
 PyObject *sock_setsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
@@ -195,7 +195,7 @@ PyObject *sock_setsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     if ((CSK_PY_SETSOCKOPT_315 ? parse_315 : parse_classic)(args, nargs, &v) < 0) {
         return NULL;
     }
-    int fd = csk_sock_fd(s), r;
+    int fd = py_sock_fd(s), r;
     switch (v.form) {
     case OPT_INT:
         r = csk_setsockopt(fd, v.level, v.name, &v.flag, sizeof v.flag);
@@ -207,7 +207,7 @@ PyObject *sock_setsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
         r = csk_setsockopt(fd, v.level, v.name, v.view.buf, (socklen_t)v.view.len);
         PyBuffer_Release(&v.view);
     }
-    return r < 0 ? csk_raise(r) : Py_NewRef(Py_None);
+    return r < 0 ? py_raise(r) : Py_NewRef(Py_None);
 }
 
 CSK_DOC(sock_getsockopt,
@@ -219,19 +219,19 @@ CSK_DOC(sock_getsockopt,
 PyObject *sock_getsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {
     int level, name, buflen = 0;
-    if (!csk_nargs("getsockopt", nargs, 2, 3) || csk_to_int(args[0], &level) < 0 ||
-        csk_to_int(args[1], &name) < 0 || (nargs == 3 && csk_to_int(args[2], &buflen) < 0)) {
+    if (!py_nargs("getsockopt", nargs, 2, 3) || py_to_int(args[0], &level) < 0 ||
+        py_to_int(args[1], &name) < 0 || (nargs == 3 && py_to_int(args[2], &buflen) < 0)) {
         return NULL;
     }
     if (IS_VSOCK(s)) {
         return vsock_getsockopt(s, level, name, buflen);
     }
-    int fd = csk_sock_fd(s);
+    int fd = py_sock_fd(s);
     if (buflen == 0) {
         int flag = 0;
         socklen_t len = sizeof flag;
         int r = csk_getsockopt(fd, level, name, &flag, &len);
-        return r < 0 ? csk_raise(r) : PyLong_FromLong(flag);
+        return r < 0 ? py_raise(r) : PyLong_FromLong(flag);
     }
     if (buflen < 0 || buflen > 1024) {
         PyErr_SetString(PyExc_OSError, "getsockopt buflen out of range");
@@ -241,7 +241,7 @@ PyObject *sock_getsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     socklen_t len = (socklen_t)buflen;
     int r = csk_getsockopt(fd, level, name, buf, &len);
     if (r < 0) {
-        return csk_raise(r);
+        return py_raise(r);
     }
     return PyBytes_FromStringAndSize(buf, len);
 }

@@ -27,7 +27,7 @@ static void close_attempt(race_run *rr, size_t i)
         return;
     }
     rr->socks[i] = NULL;
-    PyObject *pending = PyErr_Occurred() ? csk_err_take() : NULL;
+    PyObject *pending = PyErr_Occurred() ? py_err_take() : NULL;
     PyObject *r = sock_close((csk_sock *)sock, NULL);
     if (r == NULL) {
         PyErr_Clear();
@@ -35,14 +35,14 @@ static void close_attempt(race_run *rr, size_t i)
     Py_XDECREF(r);
     Py_DECREF(sock);
     if (pending != NULL) {
-        csk_err_restore(pending);
+        py_err_restore(pending);
     }
 }
 
 /* Attempt i is over: keep the exception being raised as its error, close its socket. */
 static int record_failure(race_run *rr, size_t i)
 {
-    PyObject *exc = csk_err_take();
+    PyObject *exc = py_err_take();
     int r = exc != NULL ? PyList_Append(rr->errors, exc) : -1;
     Py_XDECREF(exc);
     close_attempt(rr, i);
@@ -62,7 +62,7 @@ static int collect(race_run *rr, int timed_out)
         if (err == 0) {
             continue; /* still racing, or failed by us with its error recorded already */
         }
-        csk_raise(err);
+        py_raise(err);
         if (record_failure(rr, i) < 0) {
             return -1;
         }
@@ -73,9 +73,9 @@ static int collect(race_run *rr, int timed_out)
 /* The family, type and proto of a candidate (checked by check_candidates). */
 static int item_ints(PyObject *item, int *family, int *type, int *proto)
 {
-    if (csk_to_int(PyTuple_GET_ITEM(item, 0), family) < 0 ||
-        csk_to_int(PyTuple_GET_ITEM(item, 1), type) < 0 ||
-        csk_to_int(PyTuple_GET_ITEM(item, 2), proto) < 0) {
+    if (py_to_int(PyTuple_GET_ITEM(item, 0), family) < 0 ||
+        py_to_int(PyTuple_GET_ITEM(item, 1), type) < 0 ||
+        py_to_int(PyTuple_GET_ITEM(item, 2), proto) < 0) {
         return -1;
     }
     return 0;
@@ -95,14 +95,14 @@ static PyObject *open_attempt(race_run *rr, PyObject *item)
         return NULL;
     }
     PyObject *bound = NULL;
-    if (csk_sock_apply_timeout((csk_sock *)sock, 0) < 0 ||
+    if (py_sock_apply_timeout((csk_sock *)sock, 0) < 0 ||
         (rr->source != NULL && (bound = sock_bind((csk_sock *)sock, rr->source)) == NULL)) {
-        PyObject *exc = csk_err_take();
+        PyObject *exc = py_err_take();
         PyObject *r = sock_close((csk_sock *)sock, NULL);
         Py_XDECREF(r);
         PyErr_Clear();
         Py_DECREF(sock);
-        csk_err_restore(exc);
+        py_err_restore(exc);
         return NULL;
     }
     Py_XDECREF(bound);
@@ -128,7 +128,7 @@ static int start_next(race_run *rr)
     PyObject *addro = PyTuple_GET_ITEM(item, 3);
     csk_sockaddr addr;
     socklen_t len;
-    if (csk_address_parse(s, addro, &addr, &len, "connect") < 0 ||
+    if (py_address_parse(s, addro, &addr, &len, "connect") < 0 ||
         PySys_Audit("socket.connect", "OO", sock, addro) < 0) {
         if (!PyErr_ExceptionMatches(PyExc_OSError)) {
             return -1;
@@ -138,7 +138,7 @@ static int start_next(race_run *rr)
     }
     int r = csk_race_start(&rr->race, &s->sock_fd, &addr.sa, len);
     if (r < 0) {
-        csk_raise(r);
+        py_raise(r);
         return record_failure(rr, i);
     }
     return r;
@@ -150,7 +150,7 @@ static int wait_once(race_run *rr)
     int r;
     for (size_t i = 0; i < rr->race.started; i++) {
         if (rr->socks[i] != NULL) {
-            csk_sock_enter((csk_sock *)rr->socks[i]);
+            py_sock_enter((csk_sock *)rr->socks[i]);
         }
     }
     Py_BEGIN_ALLOW_THREADS
@@ -158,7 +158,7 @@ static int wait_once(race_run *rr)
     Py_END_ALLOW_THREADS
     for (size_t i = 0; i < rr->race.started; i++) {
         if (rr->socks[i] != NULL) {
-            csk_sock_leave((csk_sock *)rr->socks[i]);
+            py_sock_leave((csk_sock *)rr->socks[i]);
         }
     }
     return r;
@@ -187,7 +187,7 @@ static int run(race_run *rr)
             return r;
         }
         if (r < 0 && r != CSK_ETIMEOUT) {
-            csk_raise(r); /* poll() itself failed */
+            py_raise(r); /* poll() itself failed */
             return -1;
         }
         if (collect(rr, r == CSK_ETIMEOUT) < 0) {
@@ -230,8 +230,8 @@ static PyObject *race_result(race_run *rr, int outcome)
         Py_INCREF(winner);
     }
     if (outcome == CSK_RACE_LOST && PyList_GET_SIZE(rr->errors) == 0) {
-        csk_raise(CSK_ETIMEOUT); /* the deadline passed before any attempt could fail */
-        PyObject *exc = csk_err_take();
+        py_raise(CSK_ETIMEOUT); /* the deadline passed before any attempt could fail */
+        PyObject *exc = py_err_take();
         if (exc == NULL || PyList_Append(rr->errors, exc) < 0) {
             Py_XDECREF(exc);
             Py_DECREF(winner);
@@ -291,7 +291,7 @@ static PyObject *mod_race(PyObject *module, PyObject *args)
     }
     race_run rr;
     memset(&rr, 0, sizeof rr);
-    rr.st = csk_state_of_module(module);
+    rr.st = py_state_of_module(module);
     rr.source = source == Py_None ? NULL : source;
     rr.candidates = PySequence_Fast(candidates, "_race(): candidates must be a sequence");
     if (rr.candidates == NULL) {
@@ -305,7 +305,7 @@ static PyObject *mod_race(PyObject *module, PyObject *args)
     return result;
 }
 
-PyMethodDef csk_race_functions[] = {
+PyMethodDef py_race_functions[] = {
     CSK_METHOD("_race", mod_race, METH_VARARGS),
     {NULL, NULL, 0, NULL},
 };

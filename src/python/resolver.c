@@ -13,7 +13,7 @@ static PyObject *ip_str(const csk_sockaddr *addr)
 {
     char text[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
     int err = csk_ip_text(addr, text, sizeof text);
-    return err < 0 ? csk_raise(err) : PyUnicode_FromString(text);
+    return err < 0 ? py_raise(err) : PyUnicode_FromString(text);
 }
 
 /* A host name, already encoded by the "et" format, as an address of `family`, the way bind and
@@ -25,7 +25,7 @@ static int host_address(csk_state *st, const char *name, int family, csk_sockadd
     if (bytes == NULL) {
         return -1;
     }
-    int r = csk_host_to_addr(st, bytes, family, addr);
+    int r = py_host_to_addr(st, bytes, family, addr);
     Py_DECREF(bytes);
     return r;
 }
@@ -137,7 +137,7 @@ static PyObject *gai_list(const struct addrinfo *res, int proto)
         csk_sockaddr addr;
         socklen_t len;
         csk_addrinfo_addr(res, &addr, &len);
-        PyObject *sa = csk_address_build(&addr, len, proto);
+        PyObject *sa = py_address_build(&addr, len, proto);
         PyObject *item =
             sa == NULL ? NULL
                        : Py_BuildValue("iiisN", res->ai_family, res->ai_socktype, res->ai_protocol,
@@ -178,7 +178,7 @@ static PyObject *mod_getaddrinfo(PyObject *module, PyObject *args, PyObject *kwa
         gai = csk_getaddrinfo(hptr, pptr, family, type, proto, flags, &res, &sys_errno);
         Py_END_ALLOW_THREADS
         if (gai != 0) {
-            csk_raise_gai(csk_state_of_module(module), gai, sys_errno);
+            py_raise_gai(py_state_of_module(module), gai, sys_errno);
         }
         else {
             result = gai_list(res, proto);
@@ -216,7 +216,7 @@ static int nameinfo_address(csk_state *st, PyObject *sa, csk_sockaddr *addr, soc
     gai = csk_numeric_sockaddr(host, service, addr, len, &multiple, &sys_errno);
     Py_END_ALLOW_THREADS
     if (gai != 0) {
-        csk_raise_gai(st, gai, sys_errno);
+        py_raise_gai(st, gai, sys_errno);
         return -1;
     }
     if (multiple) {
@@ -241,7 +241,7 @@ static CSK_DOC(mod_getnameinfo,
 
 static PyObject *mod_getnameinfo(PyObject *module, PyObject *args)
 {
-    csk_state *st = csk_state_of_module(module);
+    csk_state *st = py_state_of_module(module);
     PyObject *sa;
     int flags, gai, sys_errno;
     csk_sockaddr addr;
@@ -261,7 +261,7 @@ static PyObject *mod_getnameinfo(PyObject *module, PyObject *args)
     gai = csk_getnameinfo(&addr, len, flags, host, serv, &sys_errno);
     Py_END_ALLOW_THREADS
     if (gai != 0) {
-        return csk_raise_gai(st, gai, sys_errno);
+        return py_raise_gai(st, gai, sys_errno);
     }
     return Py_BuildValue("(ss)", host, serv);
 }
@@ -294,13 +294,13 @@ static int append_addr(PyObject *list, const struct hostent *h, const char *raw)
 static PyObject *host_entry(csk_state *st, int r, int herr, const struct hostent *h, int family)
 {
     if (r == CSK_EHOST) {
-        return csk_raise_herror(st, herr);
+        return py_raise_herror(st, herr);
     }
     if (r < 0) {
-        return csk_raise(r);
+        return py_raise(r);
     }
     if (h->h_addrtype != family || (family != AF_INET && family != AF_INET6)) {
-        return csk_raise(-EAFNOSUPPORT);
+        return py_raise(-EAFNOSUPPORT);
     }
     PyObject *aliases = PyList_New(0), *addrs = PyList_New(0), *result = NULL;
     int ok = aliases != NULL && addrs != NULL;
@@ -331,7 +331,7 @@ static PyObject *mod_gethostbyname(PyObject *module, PyObject *args)
         return NULL;
     }
     if (PySys_Audit("socket.gethostbyname", "O", args) == 0 &&
-        host_address(csk_state_of_module(module), name, AF_INET, &addr) == 0) {
+        host_address(py_state_of_module(module), name, AF_INET, &addr) == 0) {
         result = ip_str(&addr);
     }
     PyMem_Free(name);
@@ -344,7 +344,7 @@ static CSK_DOC(mod_gethostbyname_ex,
 
 static PyObject *mod_gethostbyname_ex(PyObject *module, PyObject *args)
 {
-    csk_state *st = csk_state_of_module(module);
+    csk_state *st = py_state_of_module(module);
     char *name;
     csk_sockaddr addr;
     PyObject *result = NULL;
@@ -411,7 +411,7 @@ static PyObject *mod_gethostbyaddr(PyObject *module, PyObject *args)
         return NULL;
     }
     if (PySys_Audit("socket.gethostbyaddr", "O", args) == 0) {
-        result = host_by_addr(csk_state_of_module(module), name);
+        result = host_by_addr(py_state_of_module(module), name);
     }
     PyMem_Free(name);
     return result;
@@ -432,7 +432,7 @@ static PyObject *mod_gethostname(PyObject *module, PyObject *Py_UNUSED(ignored))
     Py_BEGIN_ALLOW_THREADS
     err = csk_gethostname(name, sizeof name);
     Py_END_ALLOW_THREADS
-    return err < 0 ? csk_raise(err) : PyUnicode_DecodeFSDefault(name);
+    return err < 0 ? py_raise(err) : PyUnicode_DecodeFSDefault(name);
 }
 
 static CSK_DOC(mod_sethostname,
@@ -458,7 +458,7 @@ static PyObject *mod_sethostname(PyObject *module, PyObject *args)
         PyObject_GetBuffer(name, &view, PyBUF_SIMPLE) == 0) {
         int err = csk_sethostname(view.buf, (size_t)view.len);
         PyBuffer_Release(&view);
-        result = err < 0 ? csk_raise(err) : Py_NewRef(Py_None);
+        result = err < 0 ? py_raise(err) : Py_NewRef(Py_None);
     }
     if (converted) {
         Py_DECREF(name);
@@ -490,7 +490,7 @@ static PyObject *mod_getservbyname(PyObject *module, PyObject *args)
         PyErr_SetString(PyExc_OSError, "service/proto not found");
         return NULL;
     }
-    return err < 0 ? csk_raise(err) : PyLong_FromLong(port);
+    return err < 0 ? py_raise(err) : PyLong_FromLong(port);
 }
 
 static CSK_DOC(mod_getservbyport,
@@ -520,7 +520,7 @@ static PyObject *mod_getservbyport(PyObject *module, PyObject *args)
         PyErr_SetString(PyExc_OSError, "port/proto not found");
         return NULL;
     }
-    return err < 0 ? csk_raise(err) : PyUnicode_FromString(name);
+    return err < 0 ? py_raise(err) : PyUnicode_FromString(name);
 }
 
 static CSK_DOC(mod_getprotobyname,
@@ -542,7 +542,7 @@ static PyObject *mod_getprotobyname(PyObject *module, PyObject *args)
         PyErr_SetString(PyExc_OSError, "protocol not found");
         return NULL;
     }
-    return err < 0 ? csk_raise(err) : PyLong_FromLong(proto);
+    return err < 0 ? py_raise(err) : PyLong_FromLong(proto);
 }
 
 /* ---- network interfaces ------------------------------------------------------------------ */
@@ -560,7 +560,7 @@ static PyObject *mod_if_nameindex(PyObject *module, PyObject *Py_UNUSED(ignored)
     err = csk_if_nameindex(&ni);
     Py_END_ALLOW_THREADS
     if (err < 0) {
-        return csk_raise(err);
+        return py_raise(err);
     }
     PyObject *list = PyList_New(0);
     for (size_t i = 0; list != NULL && ni[i].if_index != 0; i++) {
@@ -583,7 +583,7 @@ static PyObject *mod_if_nametoindex(PyObject *module, PyObject *args)
     (void)module;
     PyObject *name;
     int64_t index;
-    if (!csk_parse_one(args, "O&:if_nametoindex", PyUnicode_FSConverter, &name)) {
+    if (!py_parse_one(args, "O&:if_nametoindex", PyUnicode_FSConverter, &name)) {
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
@@ -591,7 +591,7 @@ static PyObject *mod_if_nametoindex(PyObject *module, PyObject *args)
     Py_END_ALLOW_THREADS
     Py_DECREF(name);
     if (index < 0 && CSK_PY_IFNAMETOINDEX_ERRNO) {
-        return csk_raise((int)index);
+        return py_raise((int)index);
     }
     if (index < 0) {
         PyErr_SetString(PyExc_OSError, "no interface with this name"); /* no errno before 3.14 */
@@ -610,7 +610,7 @@ static PyObject *mod_if_indextoname(PyObject *module, PyObject *arg)
     int err;
 #if CSK_PY_CLINIC_UNSIGNED
     unsigned long long index;
-    if (csk_to_unsigned(arg, UINT_MAX, "unsigned int", &index) < 0) {
+    if (py_to_unsigned(arg, UINT_MAX, "unsigned int", &index) < 0) {
         return NULL;
     }
 #else
@@ -633,10 +633,10 @@ static PyObject *mod_if_indextoname(PyObject *module, PyObject *arg)
     Py_BEGIN_ALLOW_THREADS
     err = csk_if_indextoname((unsigned)index, name);
     Py_END_ALLOW_THREADS
-    return err < 0 ? csk_raise(err) : PyUnicode_DecodeFSDefault(name);
+    return err < 0 ? py_raise(err) : PyUnicode_DecodeFSDefault(name);
 }
 
-PyMethodDef csk_resolver_functions[] = {
+PyMethodDef py_resolver_functions[] = {
     CSK_METHOD("getaddrinfo", mod_getaddrinfo, METH_VARARGS | METH_KEYWORDS),
     CSK_METHOD("getnameinfo", mod_getnameinfo, METH_VARARGS),
     CSK_METHOD("gethostbyname", mod_gethostbyname, METH_VARARGS),

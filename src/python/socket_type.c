@@ -16,7 +16,7 @@ static PyObject *sock_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
     (void)args;
     (void)kwds;
-    csk_state *st = csk_state_of_type(type);
+    csk_state *st = py_state_of_type(type);
     if (st == NULL) {
         return NULL;
     }
@@ -36,7 +36,7 @@ static PyObject *sock_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 /* Fill in a socket object for `fd`; `nonblocking` is the fd's known O_NONBLOCK state or -1. */
 static int init_sock(csk_sock *s, int fd, int family, int type, int proto, int nonblocking)
 {
-    csk_sock_set_fd(s, fd);
+    py_sock_set_fd(s, fd);
     s->sock_family = family;
     s->sock_type = type & ~CSK_SOCK_TYPE_FLAGS;
     s->sock_proto = proto;
@@ -49,14 +49,14 @@ static int init_sock(csk_sock *s, int fd, int family, int type, int proto, int n
     }
     s->sock_timeout = CSK_TIMEOUT_NONE;
     int64_t t = s->state->default_timeout;
-    return t >= 0 ? csk_sock_apply_timeout(s, t) : 0;
+    return t >= 0 ? py_sock_apply_timeout(s, t) : 0;
 }
 
 /* socket(fileno=fd): check the descriptor and ask it what it is where the caller did not say. */
 static int adopt_fd(PyObject *fdobj, int *fd, int *family, int *type, int *proto)
 {
     long v;
-    if (csk_to_long(fdobj, &v) < 0) {
+    if (py_to_long(fdobj, &v) < 0) {
         return -1;
     }
     if (v < 0) {
@@ -71,7 +71,7 @@ static int adopt_fd(PyObject *fdobj, int *fd, int *family, int *type, int *proto
     /* getsockname() both proves it is a socket and tells its family. */
     int got = csk_sock_family(*fd);
     if (got == -EBADF || got == -ENOTSOCK) {
-        return csk_raise_int(got);
+        return py_raise_int(got);
     }
     if (*family == -1 && got >= 0) {
         *family = got;
@@ -89,7 +89,7 @@ static int adopt_fd(PyObject *fdobj, int *fd, int *family, int *type, int *proto
         *proto = 0;
     }
 #endif
-    return err < 0 ? csk_raise_int(err) : 0;
+    return err < 0 ? py_raise_int(err) : 0;
 }
 
 /* 3.11+ parse socket() with Argument Clinic, which rejects a keyword given by position too or
@@ -141,9 +141,9 @@ static int check_keywords(PyObject *args, PyObject *kwds)
 static int init_int(PyObject *obj, int *out)
 {
 #if CSK_PY_SOCKET_INIT_CLINIC
-    return csk_to_int_or(obj, out, "Python int too large to convert to C int");
+    return py_to_int_or(obj, out, "Python int too large to convert to C int");
 #else
-    return csk_to_int(obj, out);
+    return py_to_int(obj, out);
 #endif
 }
 
@@ -204,26 +204,26 @@ static int sock_init(PyObject *self, PyObject *args, PyObject *kwds)
         proto = proto == -1 ? 0 : proto;
         fd = csk_socket(family, type, proto);
         if (fd < 0) {
-            return csk_raise_int(fd);
+            return py_raise_int(fd);
         }
         nonblocking = (type & CSK_SOCK_NONBLOCK_FLAG) != 0;
     }
     if (init_sock(s, fd, family, type, proto, nonblocking) < 0) {
-        csk_sock_set_fd(s, -1);
+        py_sock_set_fd(s, -1);
         csk_close(fd);
         return -1;
     }
     return 0;
 }
 
-PyObject *csk_sock_from_fd(csk_state *st, int fd, int family, int type, int proto, int nonblocking)
+PyObject *py_sock_from_fd(csk_state *st, int fd, int family, int type, int proto, int nonblocking)
 {
     csk_sock *s = (csk_sock *)sock_new(st->sock_type, NULL, NULL);
     if (s == NULL) {
         return NULL;
     }
     if (init_sock(s, fd, family, type, proto, nonblocking) < 0) {
-        csk_sock_set_fd(s, -1); /* the caller still owns fd */
+        py_sock_set_fd(s, -1); /* the caller still owns fd */
         Py_DECREF(s);
         return NULL;
     }
@@ -233,19 +233,19 @@ PyObject *csk_sock_from_fd(csk_state *st, int fd, int family, int type, int prot
 static void sock_finalize(PyObject *self)
 {
     csk_sock *s = (csk_sock *)self;
-    PyObject *exc = csk_err_take();
-    if (csk_sock_fd(s) != -1) {
+    PyObject *exc = py_err_take();
+    if (py_sock_fd(s) != -1) {
         if (PyErr_ResourceWarning(self, 1, "unclosed %R", self) < 0 &&
             PyErr_ExceptionMatches(PyExc_Warning)) {
             /* Warnings turned into errors (or raised at shutdown) cannot propagate from here. */
             PyErr_WriteUnraisable(self);
         }
         /* Closed only after the warning, so a handler that logs it can still query the socket. */
-        int fd = csk_sock_fd(s);
-        csk_sock_set_fd(s, -1);
-        csk_close_nogil(fd);
+        int fd = py_sock_fd(s);
+        py_sock_set_fd(s, -1);
+        py_close_nogil(fd);
     }
-    csk_err_restore(exc);
+    py_err_restore(exc);
 }
 
 static void sock_dealloc(PyObject *self)
@@ -272,7 +272,7 @@ static PyObject *sock_repr(PyObject *self)
 {
     csk_sock *s = (csk_sock *)self;
     return PyUnicode_FromFormat("<socket object, fd=%ld, family=%d, type=%d, proto=%d>",
-                                (long)csk_sock_fd(s), s->sock_family, s->sock_type, s->sock_proto);
+                                (long)py_sock_fd(s), s->sock_family, s->sock_type, s->sock_proto);
 }
 
 CSK_DOC(sock_close,
@@ -281,18 +281,18 @@ CSK_DOC(sock_close,
 
 PyObject *sock_close(csk_sock *s, PyObject *Py_UNUSED(ignored))
 {
-    int fd = csk_sock_fd(s);
+    int fd = py_sock_fd(s);
     if (fd == -1) {
         Py_RETURN_NONE;
     }
     /* Forget the fd first: whatever close() says, it is released and may be reused at once. */
-    csk_sock_set_fd(s, -1);
+    py_sock_set_fd(s, -1);
     if (s->inflight > 0) {
         /* Another thread's call may be about to use the number: the last one closes it. */
         s->close_fd = fd;
         Py_RETURN_NONE;
     }
-    return csk_none_or_raise(csk_close_nogil(fd));
+    return py_none_or_raise(py_close_nogil(fd));
 }
 
 CSK_DOC(sock_detach,
@@ -303,8 +303,8 @@ CSK_DOC(sock_detach,
 
 PyObject *sock_detach(csk_sock *s, PyObject *Py_UNUSED(ignored))
 {
-    int fd = csk_sock_fd(s);
-    csk_sock_set_fd(s, -1);
+    int fd = py_sock_fd(s);
+    py_sock_set_fd(s, -1);
     return PyLong_FromLong(fd);
 }
 
@@ -314,12 +314,12 @@ CSK_DOC(sock_fileno,
 
 PyObject *sock_fileno(csk_sock *s, PyObject *Py_UNUSED(ignored))
 {
-    return PyLong_FromLong(csk_sock_fd(s));
+    return PyLong_FromLong(py_sock_fd(s));
 }
 
 static PyObject *sock_get_timeout(PyObject *self, void *Py_UNUSED(closure))
 {
-    return csk_timeout_to_object(((csk_sock *)self)->sock_timeout);
+    return py_timeout_to_object(((csk_sock *)self)->sock_timeout);
 }
 
 static PyMethodDef sock_methods[] = {
@@ -410,7 +410,7 @@ static PyType_Spec sock_spec = {
     .slots = sock_slots,
 };
 
-PyType_Spec *csk_sock_spec(void)
+PyType_Spec *py_sock_spec(void)
 {
     return &sock_spec;
 }
@@ -419,7 +419,7 @@ PyType_Spec *csk_sock_spec(void)
 
 static int fd_arg(PyObject *obj, int *fd)
 {
-    return csk_to_int_or(obj, fd, "file descriptor out of range");
+    return py_to_int_or(obj, fd, "file descriptor out of range");
 }
 
 static CSK_DOC(mod_dup,
@@ -436,7 +436,7 @@ static PyObject *mod_dup(PyObject *module, PyObject *arg)
         return NULL;
     }
     int copy = csk_dup(fd);
-    return copy < 0 ? csk_raise(copy) : PyLong_FromLong(copy);
+    return copy < 0 ? py_raise(copy) : PyLong_FromLong(copy);
 }
 
 static CSK_DOC(mod_close,
@@ -451,7 +451,7 @@ static PyObject *mod_close(PyObject *module, PyObject *arg)
     if (fd_arg(arg, &fd) < 0) {
         return NULL;
     }
-    return csk_none_or_raise(csk_close_nogil(fd));
+    return py_none_or_raise(py_close_nogil(fd));
 }
 
 static CSK_DOC(mod_socketpair,
@@ -464,24 +464,24 @@ static CSK_DOC(mod_socketpair,
 
 static PyObject *mod_socketpair(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    csk_state *st = csk_state_of_module(module);
+    csk_state *st = py_state_of_module(module);
     int family = AF_UNIX, type = SOCK_STREAM, proto = 0, fds[2];
-    if (!csk_nargs("socketpair", nargs, 0, 3) || (nargs > 0 && csk_to_int(args[0], &family) < 0) ||
-        (nargs > 1 && csk_to_int(args[1], &type) < 0) ||
-        (nargs > 2 && csk_to_int(args[2], &proto) < 0)) {
+    if (!py_nargs("socketpair", nargs, 0, 3) || (nargs > 0 && py_to_int(args[0], &family) < 0) ||
+        (nargs > 1 && py_to_int(args[1], &type) < 0) ||
+        (nargs > 2 && py_to_int(args[2], &proto) < 0)) {
         return NULL;
     }
     int r = csk_socketpair(family, type, proto, fds);
     if (r < 0) {
-        return csk_raise(r);
+        return py_raise(r);
     }
     int nonblocking = (type & CSK_SOCK_NONBLOCK_FLAG) != 0;
-    PyObject *a = csk_sock_from_fd(st, fds[0], family, type, proto, nonblocking);
-    PyObject *b = a ? csk_sock_from_fd(st, fds[1], family, type, proto, nonblocking) : NULL;
+    PyObject *a = py_sock_from_fd(st, fds[0], family, type, proto, nonblocking);
+    PyObject *b = a ? py_sock_from_fd(st, fds[1], family, type, proto, nonblocking) : NULL;
     if (b == NULL) {
         if (a != NULL) {
             /* Forget the fd first: a's finalizer must not warn about (or close) it. */
-            csk_sock_set_fd((csk_sock *)a, -1);
+            py_sock_set_fd((csk_sock *)a, -1);
             Py_DECREF(a);
         }
         csk_close(fds[0]);
@@ -491,7 +491,7 @@ static PyObject *mod_socketpair(PyObject *module, PyObject *const *args, Py_ssiz
     return Py_BuildValue("(NN)", a, b);
 }
 
-PyMethodDef csk_descriptor_functions[] = {
+PyMethodDef py_descriptor_functions[] = {
     CSK_METHOD("close", mod_close, METH_O),
     CSK_METHOD("dup", mod_dup, METH_O),
     CSK_METHOD("socketpair", mod_socketpair, METH_FASTCALL),

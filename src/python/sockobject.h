@@ -49,11 +49,11 @@ _Static_assert(offsetof(csk_sock, sock_timeout) == 40, "sock_timeout must sit wh
  * csocket builds for): the I/O engine reads it again, with the GIL released, before each system
  * call of a running operation (see csk_fd_load in csk.h), while another thread may close the
  * socket.  3.14 does the same for its free-threaded build. */
-static inline int csk_sock_fd(const csk_sock *s)
+static inline int py_sock_fd(const csk_sock *s)
 {
     return __atomic_load_n(&s->sock_fd, __ATOMIC_RELAXED);
 }
-static inline void csk_sock_set_fd(csk_sock *s, int fd)
+static inline void py_sock_set_fd(csk_sock *s, int fd)
 {
     __atomic_store_n(&s->sock_fd, fd, __ATOMIC_RELAXED);
 }

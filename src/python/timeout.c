@@ -57,7 +57,7 @@ static int seconds_to_ns(PyObject *obj, int64_t *ns)
     return 0;
 }
 
-int csk_timeout_from_object(PyObject *obj, int64_t *ns)
+int py_timeout_from_object(PyObject *obj, int64_t *ns)
 {
     if (obj == Py_None) {
         *ns = CSK_TIMEOUT_NONE;
@@ -73,7 +73,7 @@ int csk_timeout_from_object(PyObject *obj, int64_t *ns)
     return 0;
 }
 
-PyObject *csk_timeout_to_object(int64_t ns)
+PyObject *py_timeout_to_object(int64_t ns)
 {
     if (ns < 0) {
         Py_RETURN_NONE;
@@ -85,12 +85,12 @@ PyObject *csk_timeout_to_object(int64_t ns)
     return PyFloat_FromDouble((double)ns / 1e9);
 }
 
-int csk_sock_apply_timeout(csk_sock *s, int64_t timeout_ns)
+int py_sock_apply_timeout(csk_sock *s, int64_t timeout_ns)
 {
     /* Like CPython, the new timeout stands even if switching the fd fails (say, it is closed). */
     s->sock_timeout = timeout_ns;
     int nonblocking = timeout_ns >= 0;
-    int fd = csk_sock_fd(s);
+    int fd = py_sock_fd(s);
     /* A closed socket still reports EBADF, as the built-in module's unconditional ioctl does. */
     if (s->nonblocking == nonblocking && fd >= 0) {
         return 0;
@@ -98,7 +98,7 @@ int csk_sock_apply_timeout(csk_sock *s, int64_t timeout_ns)
     int err = csk_set_nonblocking(fd, nonblocking);
     if (err < 0) {
         s->nonblocking = -1;
-        return csk_raise_int(err);
+        return py_raise_int(err);
     }
     s->nonblocking = nonblocking;
     return 0;
@@ -123,7 +123,7 @@ PyObject *sock_setblocking(csk_sock *s, PyObject *arg)
         return NULL;
     }
 #endif
-    if (csk_sock_apply_timeout(s, block ? CSK_TIMEOUT_NONE : 0) < 0) {
+    if (py_sock_apply_timeout(s, block ? CSK_TIMEOUT_NONE : 0) < 0) {
         return NULL;
     }
     Py_RETURN_NONE;
@@ -150,7 +150,7 @@ CSK_DOC(sock_settimeout,
 PyObject *sock_settimeout(csk_sock *s, PyObject *arg)
 {
     int64_t ns;
-    if (csk_timeout_from_object(arg, &ns) < 0 || csk_sock_apply_timeout(s, ns) < 0) {
+    if (py_timeout_from_object(arg, &ns) < 0 || py_sock_apply_timeout(s, ns) < 0) {
         return NULL;
     }
     Py_RETURN_NONE;
@@ -163,7 +163,7 @@ CSK_DOC(sock_gettimeout,
 
 PyObject *sock_gettimeout(csk_sock *s, PyObject *Py_UNUSED(ignored))
 {
-    return csk_timeout_to_object(s->sock_timeout);
+    return py_timeout_to_object(s->sock_timeout);
 }
 
 static CSK_DOC(mod_getdefaulttimeout,
@@ -174,7 +174,7 @@ static CSK_DOC(mod_getdefaulttimeout,
 
 static PyObject *mod_getdefaulttimeout(PyObject *module, PyObject *Py_UNUSED(ignored))
 {
-    return csk_timeout_to_object(csk_state_of_module(module)->default_timeout);
+    return py_timeout_to_object(py_state_of_module(module)->default_timeout);
 }
 
 static CSK_DOC(mod_setdefaulttimeout,
@@ -186,14 +186,14 @@ static CSK_DOC(mod_setdefaulttimeout,
 static PyObject *mod_setdefaulttimeout(PyObject *module, PyObject *arg)
 {
     int64_t ns;
-    if (csk_timeout_from_object(arg, &ns) < 0) {
+    if (py_timeout_from_object(arg, &ns) < 0) {
         return NULL;
     }
-    csk_state_of_module(module)->default_timeout = ns;
+    py_state_of_module(module)->default_timeout = ns;
     Py_RETURN_NONE;
 }
 
-PyMethodDef csk_timeout_functions[] = {
+PyMethodDef py_timeout_functions[] = {
     CSK_METHOD("getdefaulttimeout", mod_getdefaulttimeout, METH_NOARGS),
     CSK_METHOD("setdefaulttimeout", mod_setdefaulttimeout, METH_O),
     {NULL, NULL, 0, NULL},

@@ -31,7 +31,7 @@ static PyObject *recv_bytes(csk_sock *s, Py_ssize_t n, int flags, csk_sockaddr *
     }
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
     Py_ssize_t got =
-        csk_sock_xfer(s, POLLIN, from ? csk_recvfrom_attempt : csk_recv_attempt, &x, &dl, 1);
+        py_sock_xfer(s, POLLIN, from ? csk_recvfrom_attempt : csk_recv_attempt, &x, &dl, 1);
     if (got < 0) {
         Py_XDECREF(own);
         return NULL;
@@ -65,8 +65,8 @@ static int recv_size(PyObject *const *args, Py_ssize_t nargs, const char *fname,
                      int *flags)
 {
     *flags = 0;
-    if (!csk_nargs(fname, nargs, 1, 2) || csk_to_ssize(args[0], n) < 0 ||
-        (nargs == 2 && csk_to_int(args[1], flags) < 0)) {
+    if (!py_nargs(fname, nargs, 1, 2) || py_to_ssize(args[0], n) < 0 ||
+        (nargs == 2 && py_to_int(args[1], flags) < 0)) {
         return -1;
     }
     if (*n < 0) {
@@ -115,7 +115,7 @@ PyObject *sock_recvfrom(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     if (data == NULL) {
         return NULL;
     }
-    PyObject *addr = csk_sock_address(s, &from, fromlen);
+    PyObject *addr = py_sock_address(s, &from, fromlen);
     if (addr == NULL) {
         Py_DECREF(data);
         return NULL;
@@ -131,12 +131,12 @@ static int into_args(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
     PyObject *argv[3];
     *n = 0;
     *flags = 0;
-    if (!csk_args_kw(fname, args, nargs, kwnames, names, 3, 1, argv) ||
-        csk_get_buffer(argv[0], view, fname, 1) < 0) {
+    if (!py_args_kw(fname, args, nargs, kwnames, names, 3, 1, argv) ||
+        py_get_buffer(argv[0], view, fname, 1) < 0) {
         return -1;
     }
-    if ((argv[1] != NULL && csk_to_ssize(argv[1], n) < 0) ||
-        (argv[2] != NULL && csk_to_int(argv[2], flags) < 0)) {
+    if ((argv[1] != NULL && py_to_ssize(argv[1], n) < 0) ||
+        (argv[2] != NULL && py_to_int(argv[2], flags) < 0)) {
         PyBuffer_Release(view);
         return -1;
     }
@@ -174,7 +174,7 @@ PyObject *sock_recv_into(csk_sock *s, PyObject *const *args, Py_ssize_t nargs, P
     }
     csk_xfer x = {.buf = view.buf, .len = (size_t)n, .flags = flags};
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
-    Py_ssize_t got = n == 0 ? 0 : csk_sock_xfer(s, POLLIN, csk_recv_attempt, &x, &dl, 1);
+    Py_ssize_t got = n == 0 ? 0 : py_sock_xfer(s, POLLIN, csk_recv_attempt, &x, &dl, 1);
     PyBuffer_Release(&view);
     return got < 0 ? NULL : PyLong_FromSsize_t(got);
 }
@@ -201,12 +201,12 @@ PyObject *sock_recvfrom_into(csk_sock *s, PyObject *const *args, Py_ssize_t narg
                   .addr = &from.sa,
                   .addrlen = sizeof from};
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
-    Py_ssize_t got = csk_sock_xfer(s, POLLIN, csk_recvfrom_attempt, &x, &dl, 1);
+    Py_ssize_t got = py_sock_xfer(s, POLLIN, csk_recvfrom_attempt, &x, &dl, 1);
     PyBuffer_Release(&view);
     if (got < 0) {
         return NULL;
     }
-    PyObject *addr = csk_sock_address(s, &from, x.addrlen);
+    PyObject *addr = py_sock_address(s, &from, x.addrlen);
     return addr == NULL ? NULL : Py_BuildValue("(nN)", got, addr);
 }
 
@@ -222,7 +222,7 @@ static int send_args(PyObject *const *args, Py_ssize_t nargs, const char *fname,
                      int *flags)
 {
     *flags = 0;
-    if (!CSK_NARGS_SEND(fname, nargs, 1, 2) || csk_get_buffer(args[0], view, fname, 0) < 0) {
+    if (!CSK_NARGS_SEND(fname, nargs, 1, 2) || py_get_buffer(args[0], view, fname, 0) < 0) {
         return -1;
     }
     if (nargs == 2 && CSK_SEND_FLAGS(args[1], flags) < 0) {
@@ -246,7 +246,7 @@ PyObject *sock_send(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     }
     csk_xfer x = {.buf = view.buf, .len = (size_t)view.len, .flags = flags};
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
-    Py_ssize_t sent = csk_sock_xfer(s, POLLOUT, csk_send_attempt, &x, &dl, datagrams(s));
+    Py_ssize_t sent = py_sock_xfer(s, POLLOUT, csk_send_attempt, &x, &dl, datagrams(s));
     PyBuffer_Release(&view);
     return sent < 0 ? NULL : PyLong_FromSsize_t(sent);
 }
@@ -272,7 +272,7 @@ PyObject *sock_sendall(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     PyObject *result = Py_None;
     do {
         csk_xfer x = {.buf = (void *)p, .len = (size_t)left, .flags = flags};
-        Py_ssize_t sent = csk_sock_xfer(s, POLLOUT, csk_send_attempt, &x, &dl, 1);
+        Py_ssize_t sent = py_sock_xfer(s, POLLOUT, csk_send_attempt, &x, &dl, 1);
         if (sent < 0) {
             result = NULL;
             break;
@@ -303,14 +303,14 @@ PyObject *sock_sendto(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     Py_buffer view;
-    if (csk_get_buffer(args[0], &view, "sendto", 0) < 0) {
+    if (py_get_buffer(args[0], &view, "sendto", 0) < 0) {
         return NULL;
     }
     PyObject *addro = args[nargs - 1];
     csk_sockaddr addr;
     socklen_t len;
-    if ((nargs == 3 && csk_to_int(args[1], &flags) < 0) ||
-        csk_address_parse(s, addro, &addr, &len, "sendto") < 0 ||
+    if ((nargs == 3 && py_to_int(args[1], &flags) < 0) ||
+        py_address_parse(s, addro, &addr, &len, "sendto") < 0 ||
         PySys_Audit("socket.sendto", "OO", (PyObject *)s, addro) < 0) {
         PyBuffer_Release(&view);
         return NULL;
@@ -318,7 +318,7 @@ PyObject *sock_sendto(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
     csk_xfer x = {
         .buf = view.buf, .len = (size_t)view.len, .flags = flags, .addr = &addr.sa, .addrlen = len};
     csk_deadline dl = csk_deadline_new(s->sock_timeout);
-    Py_ssize_t sent = csk_sock_xfer(s, POLLOUT, csk_sendto_attempt, &x, &dl, datagrams(s));
+    Py_ssize_t sent = py_sock_xfer(s, POLLOUT, csk_sendto_attempt, &x, &dl, datagrams(s));
     PyBuffer_Release(&view);
     return sent < 0 ? NULL : PyLong_FromSsize_t(sent);
 }
