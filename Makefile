@@ -22,6 +22,7 @@ help:
 	@echo "  make test            C unit tests, CPython's socket suites (built-in vs csocket), API check, stubs, pytest"
 	@echo "  make build           rebuild the extension in place (fails, and removes it, on a compile error)"
 	@echo "  make docs            the documentation site in build/docs/html (warnings are errors)"
+	@echo "  make bootstrap       only set up this machine (scripts/bootstrap: every target runs it first)"
 	@echo "Parts of make test"
 	@echo "  make test-c | test-python | stdlib-test | stubtest"
 	@echo "Wider and longer"
@@ -37,6 +38,7 @@ help:
 	@echo "  make dist            sdist and wheel in dist/ | make test-dist  install the sdist afresh, smoke test"
 	@echo "  make lint            clang-format, cppcheck and ruff, all clean | make format  apply .clang-format"
 	@echo "  make clean           remove build outputs"
+	@echo "  (bench-deps, hardening-deps, integration-deps, peers-deps: what those targets install first)"
 
 bootstrap:
 	@PYTHON=$(PYTHON) VENV=$(VENV) scripts/bootstrap
