@@ -20,6 +20,14 @@
         }                                                                                          \
     } while (0)
 
+/* n bytes (at least one) on the heap; a failed allocation ends the run, as a property would. */
+static inline void *fuzz_alloc(size_t n)
+{
+    void *p = malloc(n > 0 ? n : 1);
+    CHECK(p != NULL);
+    return p;
+}
+
 /* The input, consumed from the front; reading past its end gives zeros. */
 typedef struct {
     const uint8_t *p;
@@ -39,7 +47,7 @@ static inline uint64_t take(fuzz_in *in, size_t nbytes)
  * the heap with nothing after it, so ASan reports any read past n. */
 static inline unsigned char *take_copy(fuzz_in *in, size_t n)
 {
-    unsigned char *buf = malloc(n > 0 ? n : 1);
+    unsigned char *buf = fuzz_alloc(n);
     size_t have = in->left < n ? in->left : n;
     memcpy(buf, in->p, have);
     memset(buf + have, 0xA5, n - have);
@@ -52,7 +60,7 @@ static inline unsigned char *take_copy(fuzz_in *in, size_t n)
 static inline char *take_text(fuzz_in *in)
 {
     size_t n = strnlen((const char *)in->p, in->left);
-    char *s = malloc(n + 1);
+    char *s = fuzz_alloc(n + 1);
     memcpy(s, in->p, n);
     s[n] = '\0';
     size_t used = n < in->left ? n + 1 : n;

@@ -22,7 +22,7 @@ static void addr_copy(fuzz_in *in)
     socklen_t len;
     size_t written;
     unsigned char *buf = returned(in, &len, &written);
-    unsigned char *dst = malloc(size > 0 ? size : 1);
+    unsigned char *dst = fuzz_alloc(size);
     csk_addr_copy(dst, size, (const csk_sockaddr *)buf, len);
     size_t n = written < size ? written : size;
     CHECK(memcmp(dst, buf, n) == 0);

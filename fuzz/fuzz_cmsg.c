@@ -102,7 +102,7 @@ static void build(fuzz_in *in)
         items[i].data = (take(in, 1) & 7) == 0 ? NULL : data[i]; /* NULL: zeros */
         need += CMSG_SPACE(items[i].len);
     }
-    unsigned char *buf = malloc(cap > 0 ? cap : 1);
+    unsigned char *buf = fuzz_alloc(cap);
     ssize_t used = csk_cmsg_build(cap > 0 ? buf : NULL, cap, items, n);
     if (need > cap) {
         CHECK(used == -EMSGSIZE);
@@ -156,7 +156,7 @@ static void sizes(fuzz_in *in)
     unsigned char *iv = take_copy(in, ivlen);
     ssize_t need = csk_afalg_control_size(has_iv ? iv : NULL, ivlen, assoclen);
     CHECK(need > 0);
-    unsigned char *buf = malloc((size_t)need);
+    unsigned char *buf = fuzz_alloc((size_t)need);
     unsigned op = (unsigned)take(in, 4);
     CHECK(csk_afalg_control(buf, (size_t)need, op, has_iv ? iv : NULL, ivlen, assoclen) == need);
     walk_both(buf, (size_t)need);

@@ -10,7 +10,7 @@
 /* Format `packed` with csk_inet_ntop into exactly `cap` bytes; on success parse it back. */
 static void ntop_roundtrip(int family, const unsigned char *packed, size_t plen, size_t cap)
 {
-    char *text = malloc(cap > 0 ? cap : 1);
+    char *text = fuzz_alloc(cap);
     int r = csk_inet_ntop(family, packed, plen, text, cap);
     if (r == 0) {
         CHECK(memchr(text, '\0', cap) != NULL);
@@ -49,7 +49,7 @@ static void text_forms(const char *text, size_t cap)
             continue;
         }
         CHECK(len == sizeof addr.in4 || len == sizeof addr.in6);
-        char *out = malloc(cap > 0 ? cap : 1);
+        char *out = fuzz_alloc(cap);
         if (csk_ip_text(&addr, out, cap) == 0) {
             CHECK(memchr(out, '\0', cap) != NULL);
         }
