@@ -37,9 +37,10 @@ static ssize_t sockname_attempt(int fd, void *op)
 
 CSK_DOC(sock_bind,
         "bind(address)\n\n"
-        "Bind the socket to a local address.  For IP sockets, the address is a\n"
-        "pair (host, port); the host must refer to the local host.  For raw packet\n"
-        "sockets the address is a tuple (ifname, proto [,pkttype [,hatype [,addr]]])");
+        "Give the socket its local address, in the form of its family: (host, port)\n"
+        "for AF_INET, where host is one of this machine's addresses or '' for any\n"
+        "of them; a path for AF_UNIX; (ifname, proto[, pkttype[, hatype[, addr]]])\n"
+        "for AF_PACKET.");
 
 PyObject *sock_bind(csk_sock *s, PyObject *addro)
 {
@@ -57,10 +58,9 @@ PyObject *sock_bind(csk_sock *s, PyObject *addro)
 
 CSK_DOC(sock_listen,
         "listen([backlog])\n\n"
-        "Enable a server to accept connections.  If backlog is specified, it must be\n"
-        "at least 0 (if it is lower, it is set to 0); it specifies the number of\n"
-        "unaccepted connections that the system will allow before refusing new\n"
-        "connections.  If not specified, a default reasonable value is chosen.");
+        "Make the socket take connections.  backlog bounds how many the system\n"
+        "queues for it before they are accepted (a negative one counts as 0);\n"
+        "without it the bound is SOMAXCONN, capped at 128.");
 
 PyObject *sock_listen(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -78,9 +78,12 @@ PyObject *sock_listen(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 
 CSK_DOC(sock_accept,
         "_accept() -> (integer, address info)\n\n"
-        "Wait for an incoming connection.  Return a new socket file descriptor\n"
-        "representing the connection, and the address of the client.\n"
-        "For IP sockets, the address info is a pair (hostaddr, port).");
+        "Take the next connection waiting on a listening socket.  Return its new\n"
+        "file descriptor (non-inheritable) and the peer's address, in the form of\n"
+        "the socket's family ((host, port) for AF_INET); socket.accept() wraps the\n"
+        "descriptor in a socket object.  Blocking, wait for a connection; with a\n"
+        "timeout, raise TimeoutError when none comes in time; non-blocking, raise\n"
+        "BlockingIOError when none is waiting.");
 
 PyObject *sock_accept(csk_sock *s, PyObject *Py_UNUSED(ignored))
 {
@@ -144,8 +147,12 @@ static int do_connect(csk_sock *s, PyObject *addro, const char *caller, int *err
 
 CSK_DOC(sock_connect,
         "connect(address)\n\n"
-        "Connect the socket to a remote address.  For IP sockets, the address\n"
-        "is a pair (host, port).");
+        "Open a connection to address, in the form of the socket's family ((host,\n"
+        "port) for AF_INET, a path for AF_UNIX).  Blocking, wait until it is made\n"
+        "or refused; with a timeout, raise TimeoutError when it is not made in\n"
+        "time; non-blocking, raise BlockingIOError (EINPROGRESS) and let it go on\n"
+        "in the background.  A signal handler that does not raise does not cut\n"
+        "the wait short.");
 
 PyObject *sock_connect(csk_sock *s, PyObject *addro)
 {
@@ -161,8 +168,9 @@ PyObject *sock_connect(csk_sock *s, PyObject *addro)
 
 CSK_DOC(sock_connect_ex,
         "connect_ex(address) -> errno\n\n"
-        "This is like connect(address), but returns an error code (the errno value)\n"
-        "instead of raising an exception when an error occurs.");
+        "Like connect(), but a failed connection returns its errno value rather\n"
+        "than raising: 0 once connected, EINPROGRESS on a non-blocking socket,\n"
+        "EWOULDBLOCK when the timeout runs out.  A bad address still raises.");
 
 PyObject *sock_connect_ex(csk_sock *s, PyObject *addro)
 {
@@ -187,9 +195,8 @@ static PyObject *sock_name(csk_sock *s, int peer)
 
 CSK_DOC(sock_getsockname,
         "getsockname() -> address info\n\n"
-        "Return the address of the local endpoint.  The format depends on the\n"
-        "address family.  For IPv4 sockets, the address info is a pair\n"
-        "(hostaddr, port).");
+        "Return the socket's own address, in the form of its family: (host, port)\n"
+        "for AF_INET, (host, port, flowinfo, scope_id) for AF_INET6.");
 
 PyObject *sock_getsockname(csk_sock *s, PyObject *Py_UNUSED(ignored))
 {
@@ -198,8 +205,9 @@ PyObject *sock_getsockname(csk_sock *s, PyObject *Py_UNUSED(ignored))
 
 CSK_DOC(sock_getpeername,
         "getpeername() -> address info\n\n"
-        "Return the address of the remote endpoint.  For IP sockets, the address\n"
-        "info is a pair (hostaddr, port).");
+        "Return the address of the connected peer, in the form of the socket's\n"
+        "family ((host, port) for AF_INET).  Raise OSError (ENOTCONN) when the\n"
+        "socket is not connected.");
 
 PyObject *sock_getpeername(csk_sock *s, PyObject *Py_UNUSED(ignored))
 {
@@ -208,8 +216,9 @@ PyObject *sock_getpeername(csk_sock *s, PyObject *Py_UNUSED(ignored))
 
 CSK_DOC(sock_shutdown,
         "shutdown(flag)\n\n"
-        "Shut down the reading side of the socket (flag == SHUT_RD), the writing side\n"
-        "of the socket (flag == SHUT_WR), or both ends (flag == SHUT_RDWR).");
+        "End one direction of the connection or both, leaving the descriptor open:\n"
+        "SHUT_RD stops receiving, SHUT_WR sends end-of-stream (the peer's recv()\n"
+        "then returns b''), SHUT_RDWR does both.");
 
 PyObject *sock_shutdown(csk_sock *s, PyObject *arg)
 {

@@ -173,8 +173,10 @@ static PyObject *swap32(PyObject *arg)
     return PyLong_FromUnsignedLong(htonl((uint32_t)x));
 }
 
-static CSK_DOC(mod_htons,
-               CSK_SIG_HTONS "A 16-bit unsigned integer from host to network byte order.");
+static CSK_DOC(mod_htons, CSK_SIG_HTONS
+               "A 16-bit unsigned value with its bytes put in network order (big-endian)\n"
+               "from host order: swapped on a little-endian machine, unchanged on a\n"
+               "big-endian one.");
 
 static PyObject *mod_htons(PyObject *module, PyObject *args)
 {
@@ -182,8 +184,9 @@ static PyObject *mod_htons(PyObject *module, PyObject *args)
     return swap16(args, "i:htons", "htons");
 }
 
-static CSK_DOC(mod_ntohs,
-               CSK_SIG_NTOHS "A 16-bit unsigned integer from network to host byte order.");
+static CSK_DOC(mod_ntohs, CSK_SIG_NTOHS
+               "A 16-bit unsigned value with its bytes put in host order from network\n"
+               "order (big-endian): the same swap as htons().");
 
 static PyObject *mod_ntohs(PyObject *module, PyObject *args)
 {
@@ -191,8 +194,10 @@ static PyObject *mod_ntohs(PyObject *module, PyObject *args)
     return swap16(args, "i:ntohs", "ntohs");
 }
 
-static CSK_DOC(mod_htonl,
-               CSK_SIG_HTONL "A 32-bit unsigned integer from host to network byte order.");
+static CSK_DOC(mod_htonl, CSK_SIG_HTONL
+               "A 32-bit unsigned value with its bytes put in network order (big-endian)\n"
+               "from host order: reversed on a little-endian machine, unchanged on a\n"
+               "big-endian one.");
 
 static PyObject *mod_htonl(PyObject *module, PyObject *arg)
 {
@@ -200,8 +205,9 @@ static PyObject *mod_htonl(PyObject *module, PyObject *arg)
     return swap32(arg);
 }
 
-static CSK_DOC(mod_ntohl,
-               CSK_SIG_NTOHL "A 32-bit unsigned integer from network to host byte order.");
+static CSK_DOC(mod_ntohl, CSK_SIG_NTOHL
+               "A 32-bit unsigned value with its bytes put in host order from network\n"
+               "order (big-endian): the same swap as htonl().");
 
 static PyObject *mod_ntohl(PyObject *module, PyObject *arg)
 {

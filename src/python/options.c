@@ -95,9 +95,12 @@ CSK_DOC(sock_setsockopt,
         "setsockopt(level, option, value: int)\n"
         "setsockopt(level, option, value: buffer)\n"
         "setsockopt(level, option, None, optlen: int)\n\n"
-        "Set a socket option.  See the Unix manual for level and option.\n"
-        "The value argument can either be an integer, a string buffer, or\n"
-        "None, optlen.");
+        "Set a socket option: level (SOL_SOCKET, IPPROTO_TCP, ...) and option\n"
+        "(SO_*, TCP_*, ...) are as setsockopt(2) takes them.  An int value goes to\n"
+        "the system as a C int, a bytes-like one as its bytes; None with optlen\n"
+        "passes no value and a length of optlen, which some options read as their\n"
+        "setting (AF_ALG's ALG_SET_AEAD_AUTHSIZE).  An AF_VSOCK socket takes an int\n"
+        "only, passed as 64 bits.");
 
 /* A parsed setsockopt() value: an int, a buffer, or (None, optlen) for a NULL value. */
 typedef struct {
@@ -212,9 +215,10 @@ PyObject *sock_setsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 
 CSK_DOC(sock_getsockopt,
         "getsockopt(level, option[, buffersize]) -> value\n\n"
-        "Get a socket option.  See the Unix manual for level and option.\n"
-        "If a nonzero buffersize argument is given, the return value is a\n"
-        "string of that length; otherwise it is an integer.");
+        "Read a socket option (level and option as for setsockopt()).  Without\n"
+        "buffersize, or with 0, return its value read as a C int; with buffersize\n"
+        "(at most 1024) return its raw bytes, up to that many.  On an AF_VSOCK\n"
+        "socket every option reads as a 64-bit integer and buffersize must be 0.");
 
 PyObject *sock_getsockopt(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {

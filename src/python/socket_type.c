@@ -277,7 +277,11 @@ static PyObject *sock_repr(PyObject *self)
 
 CSK_DOC(sock_close,
         "close()\n\n"
-        "Close the socket.  It cannot be used after this call.");
+        "Close the socket's file descriptor; the socket can do nothing more after\n"
+        "this, and closing it again does nothing.  While another thread is still\n"
+        "in a call on the socket, the descriptor stays open until that call\n"
+        "returns.  ECONNRESET from the system is not an error: the descriptor is\n"
+        "released all the same.");
 
 PyObject *sock_close(csk_sock *s, PyObject *Py_UNUSED(ignored))
 {
@@ -297,9 +301,9 @@ PyObject *sock_close(csk_sock *s, PyObject *Py_UNUSED(ignored))
 
 CSK_DOC(sock_detach,
         "detach()\n\n"
-        "Close the socket object without closing the underlying file descriptor.\n"
-        "The object cannot be used after this call, but the file descriptor\n"
-        "can be reused for other purposes.  The file descriptor is returned.");
+        "Hand the file descriptor over to the caller and return it: the socket\n"
+        "object is closed (fileno() gives -1) but the descriptor stays open, to be\n"
+        "used or closed elsewhere.");
 
 PyObject *sock_detach(csk_sock *s, PyObject *Py_UNUSED(ignored))
 {
@@ -310,7 +314,7 @@ PyObject *sock_detach(csk_sock *s, PyObject *Py_UNUSED(ignored))
 
 CSK_DOC(sock_fileno,
         "fileno() -> integer\n\n"
-        "Return the integer file descriptor of the socket.");
+        "Return the socket's file descriptor: -1 after close() or detach().");
 
 PyObject *sock_fileno(csk_sock *s, PyObject *Py_UNUSED(ignored))
 {
@@ -364,29 +368,34 @@ static PyMethodDef sock_methods[] = {
 };
 
 static PyMemberDef sock_members[] = {
-    {"family", CSK_T_INT, offsetof(csk_sock, sock_family), CSK_READONLY, "the socket family"},
-    {"type", CSK_T_INT, offsetof(csk_sock, sock_type), CSK_READONLY, "the socket type"},
-    {"proto", CSK_T_INT, offsetof(csk_sock, sock_proto), CSK_READONLY, "the socket protocol"},
+    {"family", CSK_T_INT, offsetof(csk_sock, sock_family), CSK_READONLY,
+     "address family, such as AF_INET"},
+    {"type", CSK_T_INT, offsetof(csk_sock, sock_type), CSK_READONLY,
+     "kind of socket, such as SOCK_STREAM (without SOCK_NONBLOCK, SOCK_CLOEXEC)"},
+    {"proto", CSK_T_INT, offsetof(csk_sock, sock_proto), CSK_READONLY,
+     "protocol number, such as IPPROTO_TCP (0: the default for family and type)"},
     {NULL, 0, 0, 0, NULL},
 };
 
 static PyGetSetDef sock_getset[] = {
-    {"timeout", sock_get_timeout, NULL, "the socket timeout", NULL},
+    {"timeout", sock_get_timeout, NULL,
+     "seconds a call may wait, as a float: 0.0 if non-blocking, None if without limit", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
 static const char sock_doc[] =
     "socket(family=AF_INET, type=SOCK_STREAM, proto=0) -> socket object\n"
     "socket(family=-1, type=-1, proto=-1, fileno=None) -> socket object\n\n"
-    "Open a socket of the given type.  The family argument specifies the\n"
-    "address family; it defaults to AF_INET.  The type argument specifies\n"
-    "whether this is a stream (SOCK_STREAM, this is the default)\n"
-    "or datagram (SOCK_DGRAM) socket.  The protocol argument defaults to 0,\n"
-    "specifying the default protocol.  Keyword arguments are accepted.\n"
-    "The socket is created as non-inheritable.\n\n"
-    "When a fileno is passed in, family, type and proto are auto-detected,\n"
-    "unless they are explicitly set.\n\n"
-    "This is csocket's implementation of the built-in _socket.socket type.";
+    "A socket: csocket's implementation of the built-in _socket.socket type.\n\n"
+    "Without fileno, open a new socket (socket(2)): family is the address\n"
+    "family (AF_INET unless given), type the kind (SOCK_STREAM unless given;\n"
+    "SOCK_NONBLOCK ORed in makes it non-blocking) and proto the protocol (0\n"
+    "unless given: the family's usual one for that type).  The new descriptor\n"
+    "is non-inheritable.  With fileno, take over that open socket descriptor\n"
+    "instead, and ask it for whichever of family, type and proto are not given.\n\n"
+    "The socket starts with the module's default timeout (see\n"
+    "setdefaulttimeout()), unless SOCK_NONBLOCK was asked for.  All four\n"
+    "arguments may also be passed by keyword.";
 
 static PyType_Slot sock_slots[] = {
     {Py_tp_new, sock_new},
@@ -424,9 +433,8 @@ static int fd_arg(PyObject *obj, int *fd)
 
 static CSK_DOC(mod_dup,
                "dup(integer) -> integer\n\n"
-               "Duplicate an integer socket file descriptor.  This is like os.dup(), but for\n"
-               "sockets; on some platforms os.dup() won't work for socket file descriptors.\n"
-               "The new descriptor is non-inheritable.");
+               "Return a non-inheritable copy of a socket file descriptor given as an int,\n"
+               "as os.dup() would make it; socket.dup() is built on this.");
 
 static PyObject *mod_dup(PyObject *module, PyObject *arg)
 {
@@ -441,8 +449,9 @@ static PyObject *mod_dup(PyObject *module, PyObject *arg)
 
 static CSK_DOC(mod_close,
                "close(integer) -> None\n\n"
-               "Close an integer socket file descriptor.  This is like os.close(), but for\n"
-               "sockets; on some platforms os.close() won't work for socket file descriptors.");
+               "Close a socket file descriptor given as an int, as os.close() would, for\n"
+               "code that holds a bare descriptor (such as one from detach()).  ECONNRESET\n"
+               "from the system is not an error: the descriptor is released all the same.");
 
 static PyObject *mod_close(PyObject *module, PyObject *arg)
 {
@@ -456,11 +465,10 @@ static PyObject *mod_close(PyObject *module, PyObject *arg)
 
 static CSK_DOC(mod_socketpair,
                "socketpair([family[, type [, proto]]]) -> (socket object, socket object)\n\n"
-               "Create a pair of socket objects from the sockets returned by the platform\n"
-               "socketpair() function.\n"
-               "The arguments are the same as for socket() except the default family is\n"
-               "AF_UNIX if defined on the platform; otherwise, the default is AF_INET.\n"
-               "The sockets are non-inheritable.");
+               "Return two sockets connected to each other (socketpair(2)).  family\n"
+               "defaults to AF_UNIX, type to SOCK_STREAM and proto to 0, otherwise as\n"
+               "socket() takes them.  Both are non-inheritable and start with the default\n"
+               "timeout.");
 
 static PyObject *mod_socketpair(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {

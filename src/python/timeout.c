@@ -106,9 +106,9 @@ int py_sock_apply_timeout(csk_sock *s, int64_t timeout_ns)
 
 CSK_DOC(sock_setblocking,
         "setblocking(flag)\n\n"
-        "Set the socket to blocking (flag is true) or non-blocking (false).\n"
-        "setblocking(True) is equivalent to settimeout(None);\n"
-        "setblocking(False) is equivalent to settimeout(0.0).");
+        "Choose blocking mode (flag true: calls wait without limit, as after\n"
+        "settimeout(None)) or non-blocking mode (flag false: a call that would\n"
+        "have to wait raises BlockingIOError, as after settimeout(0)).");
 
 PyObject *sock_setblocking(csk_sock *s, PyObject *arg)
 {
@@ -131,9 +131,9 @@ PyObject *sock_setblocking(csk_sock *s, PyObject *arg)
 
 CSK_DOC(sock_getblocking,
         "getblocking()\n\n"
-        "Return True if the socket is in blocking mode, False if it is in non-blocking\n"
-        "mode.  A socket with a timeout is non-blocking at the system level but waits up\n"
-        "to the timeout, so this returns True for it.");
+        "Return False in non-blocking mode (a timeout of 0.0), True otherwise.  A\n"
+        "socket with a timeout counts as blocking: its calls wait, up to the\n"
+        "timeout, though its descriptor is non-blocking at the system level.");
 
 PyObject *sock_getblocking(csk_sock *s, PyObject *Py_UNUSED(ignored))
 {
@@ -142,10 +142,10 @@ PyObject *sock_getblocking(csk_sock *s, PyObject *Py_UNUSED(ignored))
 
 CSK_DOC(sock_settimeout,
         "settimeout(timeout)\n\n"
-        "Set a timeout on socket operations.  'timeout' can be a float or an int, giving\n"
-        "seconds, or None.  Setting a timeout of None disables the timeout feature and is\n"
-        "equivalent to setblocking(1).  Setting a timeout of zero is the same as\n"
-        "setblocking(0).");
+        "Choose how long a call may wait before it raises TimeoutError: timeout is\n"
+        "in seconds (an int or a float; a negative one is a ValueError).  0 makes\n"
+        "the socket non-blocking, as setblocking(False) does, and None lets calls\n"
+        "wait without limit, as setblocking(True) does.");
 
 PyObject *sock_settimeout(csk_sock *s, PyObject *arg)
 {
@@ -158,8 +158,8 @@ PyObject *sock_settimeout(csk_sock *s, PyObject *arg)
 
 CSK_DOC(sock_gettimeout,
         "gettimeout() -> timeout\n\n"
-        "Return the timeout in seconds (float) associated with socket operations.  A\n"
-        "timeout of None means that timeouts are disabled (the socket blocks).");
+        "Return the socket's timeout in seconds, as a float: 0.0 when it is\n"
+        "non-blocking, None when its calls wait without limit.");
 
 PyObject *sock_gettimeout(csk_sock *s, PyObject *Py_UNUSED(ignored))
 {
@@ -168,9 +168,8 @@ PyObject *sock_gettimeout(csk_sock *s, PyObject *Py_UNUSED(ignored))
 
 static CSK_DOC(mod_getdefaulttimeout,
                "getdefaulttimeout() -> timeout\n\n"
-               "Return the default timeout in seconds (float) for new socket objects.  A value\n"
-               "of None means that new socket objects have no timeout.  When the socket module\n"
-               "is first imported, the default is None.");
+               "Return the timeout that sockets made from now on start with, in seconds\n"
+               "as a float, or None for none (the setting at import).");
 
 static PyObject *mod_getdefaulttimeout(PyObject *module, PyObject *Py_UNUSED(ignored))
 {
@@ -179,9 +178,9 @@ static PyObject *mod_getdefaulttimeout(PyObject *module, PyObject *Py_UNUSED(ign
 
 static CSK_DOC(mod_setdefaulttimeout,
                "setdefaulttimeout(timeout)\n\n"
-               "Set the default timeout in seconds (float) for new socket objects.  A value of\n"
-               "None means that new socket objects have no timeout.  When the socket module is\n"
-               "first imported, the default is None.");
+               "Set the timeout that sockets made from now on start with, in the form\n"
+               "settimeout() takes; sockets that exist keep their own.  None, the setting\n"
+               "at import, gives them none.");
 
 static PyObject *mod_setdefaulttimeout(PyObject *module, PyObject *arg)
 {

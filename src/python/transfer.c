@@ -78,10 +78,12 @@ static int recv_size(PyObject *const *args, Py_ssize_t nargs, const char *fname,
 
 CSK_DOC(sock_recv,
         "recv(buffersize[, flags]) -> data\n\n"
-        "Receive up to buffersize bytes from the socket.  For the optional flags\n"
-        "argument, see the Unix manual.  When no data is available, block until\n"
-        "at least one byte is available or until the remote end is closed.  When\n"
-        "the remote end is closed and all data is read, return the empty string.");
+        "Return at most buffersize bytes of what has arrived.  flags is 0 or MSG_*\n"
+        "values ORed together, as recv(2) takes them.  Blocking, wait for data;\n"
+        "with a timeout, raise TimeoutError when none comes in time; non-blocking,\n"
+        "raise BlockingIOError when none is waiting.  On a stream socket b'' means\n"
+        "the peer has closed its end and all it sent has been read.  recv(0)\n"
+        "returns b'' at once.");
 
 PyObject *sock_recv(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -100,7 +102,9 @@ PyObject *sock_recv(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 
 CSK_DOC(sock_recvfrom,
         "recvfrom(buffersize[, flags]) -> (data, address info)\n\n"
-        "Like recv(buffersize, flags) but also return the sender's address info.");
+        "recv() that also returns where the data came from: the sender's address\n"
+        "in the form of the socket's family, or None where the system gives none\n"
+        "(as on a connected stream socket).");
 
 PyObject *sock_recvfrom(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -158,10 +162,10 @@ static int into_args(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
 
 CSK_DOC(sock_recv_into,
         "recv_into(buffer, [nbytes[, flags]]) -> nbytes_read\n\n"
-        "A version of recv() that stores its data into a buffer rather than creating\n"
-        "a new string.  Receive up to buffersize bytes from the socket.  If buffersize\n"
-        "is not specified (or 0), receive up to the size available in the given buffer.\n\n"
-        "See recv() for documentation about the flags.");
+        "recv() into buffer, a writable bytes-like object, instead of a new bytes\n"
+        "object; return how many bytes were written at its start.  nbytes (0 or\n"
+        "left out: the buffer's size) caps the count; a larger one is a ValueError.\n"
+        "flags, blocking and timeout are as for recv().");
 
 PyObject *sock_recv_into(csk_sock *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
@@ -181,7 +185,7 @@ PyObject *sock_recv_into(csk_sock *s, PyObject *const *args, Py_ssize_t nargs, P
 
 CSK_DOC(sock_recvfrom_into,
         "recvfrom_into(buffer[, nbytes[, flags]]) -> (nbytes, address info)\n\n"
-        "Like recv_into(buffer[, nbytes[, flags]]) but also return the sender's address info.");
+        "recv_into() that also returns the sender's address, as recvfrom() does.");
 
 PyObject *sock_recvfrom_into(csk_sock *s, PyObject *const *args, Py_ssize_t nargs,
                              PyObject *kwnames)
@@ -233,9 +237,12 @@ static int send_args(PyObject *const *args, Py_ssize_t nargs, const char *fname,
 }
 
 CSK_DOC(sock_send, CSK_SIG_SEND
-        "Send a data string to the socket.  For the optional flags\n"
-        "argument, see the Unix manual.  Return the number of bytes\n"
-        "sent; this may be less than len(data) if the network is busy.");
+        "Send bytes from data (a bytes-like object) and return how many went.  On\n"
+        "a stream socket that can be fewer than len(data) when the send buffer\n"
+        "fills: send the rest again, or use sendall().  flags is as send(2) takes\n"
+        "it.  Blocking, wait for room in the send buffer; with a timeout, raise\n"
+        "TimeoutError when none comes in time; non-blocking, raise BlockingIOError\n"
+        "when there is none.");
 
 PyObject *sock_send(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -252,10 +259,11 @@ PyObject *sock_send(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 }
 
 CSK_DOC(sock_sendall, CSK_SIG_SENDALL
-        "Send a data string to the socket.  For the optional flags\n"
-        "argument, see the Unix manual.  This calls send() repeatedly\n"
-        "until all data is sent.  If an error occurs, it's impossible\n"
-        "to tell how much data has been sent.");
+        "Send the whole of data, with as many sends as it takes, and return None.\n"
+        "flags is as for send().  A timeout bounds the whole call, not each send.\n"
+        "After an error or a timeout part of the data may have gone, and there is\n"
+        "no knowing how much.  A signal handler that raises stops the call between\n"
+        "two sends.");
 
 PyObject *sock_sendall(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -292,8 +300,8 @@ PyObject *sock_sendall(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 
 CSK_DOC(sock_sendto,
         "sendto(data[, flags], address) -> count\n\n"
-        "Like send(data, flags) but allows specifying the destination address.\n"
-        "For IP sockets, the address is a pair (hostaddr, port).");
+        "send() to address (in the form of the socket's family) rather than to the\n"
+        "connected peer: the usual way to send a datagram on an unconnected socket.");
 
 PyObject *sock_sendto(csk_sock *s, PyObject *const *args, Py_ssize_t nargs)
 {
