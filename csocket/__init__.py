@@ -54,8 +54,8 @@ def install(happy_eyeballs: bool = False) -> None:
     already loaded, because sockets and exception classes made by it would then mix with
     csocket's.
 
-    happy_eyeballs=True also makes ``socket.create_connection`` csocket.create_connection (Happy
-    Eyeballs, RFC 8305; the timeout then bounds the whole call rather than each address), so
+    happy_eyeballs=True also replaces ``socket.create_connection`` with csocket.create_connection
+    (Happy Eyeballs, RFC 8305; the timeout then bounds the whole call rather than each address), so
     http.client, urllib.request, smtplib, ftplib and the rest race IPv6 and IPv4 with no change.
     uninstall_happy_eyeballs() puts the interpreter's own function back.
     """
