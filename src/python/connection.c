@@ -83,7 +83,13 @@ PyObject *sock_accept(csk_sock *s, PyObject *Py_UNUSED(ignored))
         csk_close((int)fd);
         return NULL;
     }
-    return Py_BuildValue("(nN)", fd, peer);
+    /* The descriptor is nobody's until the caller gets the tuple: a MemoryError here must not
+     * leak it (the built-in module's does). */
+    PyObject *result = Py_BuildValue("(nN)", fd, peer);
+    if (result == NULL) {
+        csk_close((int)fd);
+    }
+    return result;
 }
 
 /* The shared body of connect and connect_ex: 0 on success, a negative errno (or CSK_ETIMEOUT) for
