@@ -225,28 +225,30 @@ def rights_and_credentials():
     a, b = call("socketpair", C.socketpair)
     methods(a)
     r, w = os.pipe()
-    fds = array.array("i", [r, w])
-    call("sendmsg", a.sendmsg, [b"fds"], [(C.SOL_SOCKET, C.SCM_RIGHTS, fds)])
-    msg, anc, flags, addr = call("recvmsg", b.recvmsg, 10, C.CMSG_SPACE(fds.itemsize * 2))
-    for level, type_, data in anc:
-        got = array.array("i")
-        got.frombytes(data[:len(data) - len(data) % got.itemsize])
-        for fd in got:
-            os.close(fd)
-    # Too small an ancillary buffer: the kernel closes what does not fit, csocket returns the rest.
-    a.sendmsg([b"fds"], [(C.SOL_SOCKET, C.SCM_RIGHTS, fds)])
-    msg, anc, flags, addr = call("recvmsg", b.recvmsg, 10, C.CMSG_LEN(4))
-    for level, type_, data in anc:
-        for i in range(0, len(data) - len(data) % 4, 4):
-            os.close(int.from_bytes(data[i:i + 4], sys.byteorder))
-    # recvmsg_into that receives descriptors
-    a.sendmsg([b"into"], [(C.SOL_SOCKET, C.SCM_RIGHTS, fds)])
-    nbytes, anc, flags, addr = call("recvmsg_into", b.recvmsg_into, [bytearray(4)], 64)
-    for level, type_, data in anc:
-        for i in range(0, len(data) - len(data) % 4, 4):
-            os.close(int.from_bytes(data[i:i + 4], sys.byteorder))
-    os.close(r)
-    os.close(w)
+    try:
+        fds = array.array("i", [r, w])
+        call("sendmsg", a.sendmsg, [b"fds"], [(C.SOL_SOCKET, C.SCM_RIGHTS, fds)])
+        msg, anc, flags, addr = call("recvmsg", b.recvmsg, 10, C.CMSG_SPACE(fds.itemsize * 2))
+        for level, type_, data in anc:
+            got = array.array("i")
+            got.frombytes(data[:len(data) - len(data) % got.itemsize])
+            for fd in got:
+                os.close(fd)
+        # Too small an ancillary buffer: the kernel closes what does not fit, csocket returns the rest.
+        a.sendmsg([b"fds"], [(C.SOL_SOCKET, C.SCM_RIGHTS, fds)])
+        msg, anc, flags, addr = call("recvmsg", b.recvmsg, 10, C.CMSG_LEN(4))
+        for level, type_, data in anc:
+            for i in range(0, len(data) - len(data) % 4, 4):
+                os.close(int.from_bytes(data[i:i + 4], sys.byteorder))
+        # recvmsg_into that receives descriptors
+        a.sendmsg([b"into"], [(C.SOL_SOCKET, C.SCM_RIGHTS, fds)])
+        nbytes, anc, flags, addr = call("recvmsg_into", b.recvmsg_into, [bytearray(4)], 64)
+        for level, type_, data in anc:
+            for i in range(0, len(data) - len(data) % 4, 4):
+                os.close(int.from_bytes(data[i:i + 4], sys.byteorder))
+    finally:
+        os.close(r)
+        os.close(w)
     b.setsockopt(C.SOL_SOCKET, C.SO_PASSCRED, 1)
     a.sendmsg([b"cred"])
     call("recvmsg", b.recvmsg, 10, 256)
@@ -399,7 +401,7 @@ def module_functions():
     call("setdefaulttimeout", C.setdefaulttimeout, -2, exc=ValueError)
     C.setdefaulttimeout(old)
     s = C.socket()
-    call("dup", C.dup, s.fileno())
+    os.close(call("dup", C.dup, s.fileno()))
     call("dup", C.dup, -1, exc=OSError)
     s.close()
     call("socketpair", C.socketpair, C.AF_INET, exc=OSError)
