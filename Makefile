@@ -143,12 +143,16 @@ test-integration: integration-deps build
 # JUnit XML.  About 7 minutes.  SUITES="anyio httpx" runs only those.
 .PHONY: test-peers peers-deps
 
+# The suites' many dependencies get a venv of their own: in the project's, setuptools-scm (which
+# two suites build with) would put every tracked file into csocket's own sdist.
+PEERS_VENV ?= .venv-peers
+
 peers-deps:
-	@PYTHON=$(PYTHON) VENV=$(VENV) scripts/bootstrap-peers
+	@PYTHON=$(PYTHON) VENV=$(PEERS_VENV) scripts/bootstrap-peers
 
 test-peers: peers-deps build
-	$(call say_python,test-peers)
-	@$(PY) tests/peers/run_peers.py $(SUITES)
+	@echo "test-peers: $$($(PEERS_VENV)/bin/python -c 'import sys; print(sys.executable, sys.version.split()[0])')"
+	@$(PEERS_VENV)/bin/python tests/peers/run_peers.py $(SUITES)
 
 # Reliability under stress (issue 11): the torture tests at length, then 10,000 concurrent
 # connections (load.py) and a multi-GiB soak (soak.py); bounded, about 10 minutes.  Sizes come

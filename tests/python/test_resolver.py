@@ -697,7 +697,11 @@ calls = {
 }
 assert m.gethostbyaddr("127.0.0.99")[0] == "csk-last-addr"
 assert m.getservbyport(54321, "tcp") == "csk-last-svc"
-print(json.dumps({name: longest_pause(call) for name, call in calls.items()}))
+def best_of_three(call):
+    # A call holding the GIL stops this thread every time; a busy machine only now and then.
+    return min((longest_pause(call) for _ in range(3)), key=lambda r: r[1] / r[0])
+
+print(json.dumps({name: best_of_three(call) for name, call in calls.items()}))
 '''
 
 
