@@ -88,7 +88,8 @@ PyObject *csk_items_of(PyObject *arg, const char *errmsg);
  * import, like the singletons above). */
 extern PyObject *csk_timeout_exc;
 
-/* Raise the Python exception for a core error (-errno or CSK_ETIMEOUT).  Returns NULL / -1. */
+/* Raise the Python exception for a core error (-errno, CSK_ETIMEOUT or CSK_ENOALLOC).  Returns
+ * NULL / -1. */
 PyObject *csk_raise(int err);
 int csk_raise_int(int err);
 

@@ -5,6 +5,7 @@ process itself keeps the built-in module; a test that needs csocket installed pr
 strace) runs a child interpreter with `python -m csocket run`.
 """
 import gc
+import json
 import os
 import sys
 import threading
@@ -75,6 +76,79 @@ def run_installed(tmp_path):
         if check and proc.returncode != 0:
             raise AssertionError(f"child failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
         return proc
+
+    return run
+
+
+SHIM_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "torture",
+                           "syscallfail.c")
+SHIM_PRELUDE = """
+import ctypes, errno, json, os, sys
+import csocket.socket as S
+from csocket import _csocket
+_shim = ctypes.CDLL(None)
+_shim.syscallfail_injected.restype = ctypes.c_long
+_shim.syscallfail_calls.restype = ctypes.c_long
+if _shim.syscallfail_watch(os.path.realpath(_csocket.__file__).encode()) != 0:
+    sys.exit("csocket's extension is not loaded")
+RESULTS = {}
+
+def failing(label, name, nth, err, fn):
+    \"\"\"fn() with the nth call csocket makes to libc's `name` failing with err (nth 0: none):
+    RESULTS[label] = [outcome, value or errno, calls failed].\"\"\"
+    if _shim.syscallfail_arm(name.encode(), ctypes.c_long(nth), err) != 0:
+        sys.exit(f"the shim does not know {name}")
+    try:
+        RESULTS[label] = ["ok", fn()]
+    except Exception as e:
+        RESULTS[label] = [type(e).__name__, getattr(e, "errno", None)]
+    finally:
+        _shim.syscallfail_disarm()
+    RESULTS[label].append(_shim.syscallfail_injected())
+
+def calls(name, fn):
+    \"\"\"How many calls of libc's `name` csocket makes in fn(), none failing.\"\"\"
+    _shim.syscallfail_arm(None, ctypes.c_long(0), 0)
+    try:
+        fn()
+    finally:
+        _shim.syscallfail_disarm()
+    return _shim.syscallfail_calls(name.encode())
+"""
+
+
+@pytest.fixture(scope="session")
+def syscall_shim(tmp_path_factory):
+    """Run code in a child interpreter with make test-torture's LD_PRELOAD shim (tests/torture/
+    syscallfail.c), which fails the nth libc call of one kind that csocket makes.  The code calls
+    failing(label, name, nth, errno, fn) (and calls(name, fn) to count them); run(code) returns
+    {label: [outcome, value or errno, calls failed]}.  Skips when the shim cannot be built (no C compiler, no source)."""
+    import shutil
+    import subprocess
+
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None or not os.path.exists(SHIM_SOURCE):
+        pytest.skip("the system-call shim cannot be built here (no C compiler or no source)")
+    so = str(tmp_path_factory.mktemp("shim") / "syscallfail.so")
+    built = subprocess.run([cc, "-shared", "-fPIC", "-O1", "-o", so, SHIM_SOURCE, "-ldl"],
+                           capture_output=True, text=True)
+    if built.returncode != 0:
+        pytest.skip(f"the system-call shim does not build: {built.stderr.strip()[:300]}")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    # Before anything already preloaded (make test-asan's ASan runtime, which then must not
+    # insist on coming first), so that its functions are the ones csocket calls.
+    env["LD_PRELOAD"] = ":".join(filter(None, [so, os.environ.get("LD_PRELOAD")]))
+    if "asan" in os.environ.get("LD_PRELOAD", ""):
+        env["ASAN_OPTIONS"] = os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
+
+    def run(code, timeout=60):
+        script = SHIM_PRELUDE + code + "\nprint(json.dumps(RESULTS))\n"
+        proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              timeout=timeout, env=env)
+        if proc.returncode != 0:
+            raise AssertionError(f"child failed ({proc.returncode}):\n{proc.stdout}\n"
+                                 f"{proc.stderr}")
+        return json.loads(proc.stdout.splitlines()[-1])
 
     return run
 
