@@ -58,18 +58,26 @@ def retried(func, err, mode):
     return mode == "timeout" and err == E.EAGAIN and func in WAITING - {"poll", "connect"}
 
 
-def may_absorb(func, err, site, flags):
+UDP_SEGMENT = getattr(S, "UDP_SEGMENT", 103)  # Linux 4.18: UDP GSO's segment size
+
+
+def may_absorb(func, err, site, arg):
     """Failures csocket may take in its stride, as the built-in module does: ECONNRESET from
     close() (the descriptor is gone all the same); the per-thread receive buffer (recv falls
     back to a bytes object); getsockname() when socket(fileno=fd) asks the family (only EBADF
-    and ENOTSOCK refuse the descriptor there, as in the built-in module); and EAGAIN from the
+    and ENOTSOCK refuse the descriptor there, as in the built-in module); EAGAIN from the
     first try csocket makes with MSG_DONTWAIT while holding the GIL (it only means "not ready
-    yet": the call then waits as its mode says)."""
+    yet": the call then waits as its mode says); and getsockopt(SOL_UDP, UDP_SEGMENT), the
+    batch sends' probe for UDP GSO (a hint: when it fails the same datagrams go out without
+    GSO, and an error of the socket itself is then the send's to raise).  `arg` is the failed
+    call's flags (send/recv family) or level << 16 | option (getsockopt, setsockopt)."""
     if (func, err) in {("close", E.ECONNRESET), ("malloc", E.ENOMEM)}:
         return True
     if func == "getsockname" and site == "csk_sock_family":
         return True
-    return err == E.EAGAIN and bool(flags & S.MSG_DONTWAIT)
+    if func == "getsockopt":
+        return arg == (S.SOL_UDP << 16 | UDP_SEGMENT)
+    return err == E.EAGAIN and bool(arg & S.MSG_DONTWAIT)
 
 
 def settle():

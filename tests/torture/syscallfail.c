@@ -6,8 +6,8 @@
  * the interpreter's own system calls, the driver's and its helper threads' never fail.  A failed
  * call does what the kernel would have done for that error: nothing, except close() with EINTR
  * (Linux releases the descriptor all the same) and connect() with EINTR (the handshake goes on).
- * Control from Python through ctypes: syscallfail_watch, _arm, _calls, _injected.  Not part of
- * csocket.
+ * Control from Python through ctypes: syscallfail_watch, _arm, _disarm, _calls, _injected, and
+ * where the failed call was made and with what: _site, _arg.  Not part of csocket.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -53,10 +53,11 @@ static long calls[F_COUNT];
 static long injected;
 static uintptr_t text_base;
 static uintptr_t injected_site;  /* the failed call's return address, from csocket's base */
-static int injected_flags;       /* its flags argument (send/recv family), else 0 */
+static int injected_arg;         /* what tells its calls apart: the flags (send/recv family),
+                                  * level << 16 | option (getsockopt, setsockopt), else 0 */
 
 /* Count a call from csocket; 1 when it is the one to fail (errno is then set). */
-static int hit(int func, void *caller, int flags)
+static int hit(int func, void *caller, int arg)
 {
     uintptr_t pc = (uintptr_t)caller;
     if (!__atomic_load_n(&armed, __ATOMIC_RELAXED) || pc < text_lo || pc >= text_hi
@@ -68,13 +69,15 @@ static int hit(int func, void *caller, int flags)
     }
     injected++;
     injected_site = pc - text_base;
-    injected_flags = flags;
+    injected_arg = arg;
     errno = fail_errno;
     return 1;
 }
 
 #define HIT(name) hit(F_##name, __builtin_return_address(0), 0)
 #define HIT_FLAGS(name, flags) hit(F_##name, __builtin_return_address(0), (flags))
+#define HIT_OPTION(name, level, option)                                                            \
+    hit(F_##name, __builtin_return_address(0), (level) << 16 | (option))
 #define REAL(name)                                                                                 \
     static __typeof__(name) *real_##name;                                                          \
     if (real_##name == NULL) {                                                                     \
@@ -167,9 +170,9 @@ long syscallfail_site(void)
     return (long)injected_site - 1;
 }
 
-int syscallfail_flags(void)
+int syscallfail_arg(void)
 {
-    return injected_flags;
+    return injected_arg;
 }
 
 /* ---- the functions -------------------------------------------------------------------------- */
@@ -284,13 +287,13 @@ int poll(struct pollfd *fds, nfds_t n, int timeout)
 int getsockopt(int fd, int level, int name, void *value, socklen_t *len)
 {
     REAL(getsockopt);
-    return HIT(getsockopt) ? -1 : real_getsockopt(fd, level, name, value, len);
+    return HIT_OPTION(getsockopt, level, name) ? -1 : real_getsockopt(fd, level, name, value, len);
 }
 
 int setsockopt(int fd, int level, int name, const void *value, socklen_t len)
 {
     REAL(setsockopt);
-    return HIT(setsockopt) ? -1 : real_setsockopt(fd, level, name, value, len);
+    return HIT_OPTION(setsockopt, level, name) ? -1 : real_setsockopt(fd, level, name, value, len);
 }
 
 int getsockname(int fd, struct sockaddr *addr, socklen_t *len)

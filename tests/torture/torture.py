@@ -245,9 +245,10 @@ class Child:
         so = _csocket.__file__
 
         def site():
-            """(the function that made the failed call, its flags argument), looked up lazily."""
-            offset, flags = lib.syscallfail_site(), lib.syscallfail_flags()
-            return lambda: (where_text(so, [offset]).split(" ")[0], flags)
+            """(the function that made the failed call, the argument that tells its calls apart:
+            flags, or level << 16 | option), looked up lazily."""
+            offset, arg = lib.syscallfail_site(), lib.syscallfail_arg()
+            return lambda: (where_text(so, [offset]).split(" ")[0], arg)
         self.site = site
 
         for _ in range(2):
