@@ -559,6 +559,26 @@ for err in (errno.ENOBUFS, errno.EBADF):
         assert got[f"next {err}"] == [32, 1]  # asked again: one GSO message
 
 
+def test_sendmmsg_waits_on_eagain_in_timeout_mode_only(syscall_shim):
+    """EAGAIN from the first sendmmsg system call: in timeout mode the call waits for room and
+    tries again (the engine's rule for every transfer); in blocking mode it is the call's error,
+    BlockingIOError, as a blocking send() with SO_SNDTIMEO gives in the built-in module.  Both
+    for the GSO send and the plain one (datagrams of mixed sizes)."""
+    got = syscall_shim(SHIM_PAIR + """
+for timeout in (5.0, None):
+    for kind, batch in (("gso", [b"x" * 64] * 12), ("plain", [b"x" * n for n in range(1, 13)])):
+        tx, rx = pair(timeout)
+        to = rx.getsockname()
+        failing(f"{kind} {timeout}", "sendmmsg", 1, errno.EAGAIN,
+                lambda: tx.sendmmsg([(m, to) for m in batch]))
+        tx.close()
+        rx.close()
+""")
+    for kind in ("gso", "plain"):
+        assert got[f"{kind} 5.0"] == ["ok", 12, 1]
+        assert got[f"{kind} None"] == ["BlockingIOError", errno.EAGAIN, 1]
+
+
 # ---- bad input: the built-in module's exception types for the same values -----------------------
 
 

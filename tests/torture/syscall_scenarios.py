@@ -400,15 +400,23 @@ def options_modes():
         b.close()
 
 
-def batch():
-    """csocket's batch datagram calls: sendmmsg / recvmmsg, and their single-call fallbacks."""
-    if not hasattr(S.socket, "recvmmsg"):
-        return
+def batch(mode):
+    """csocket's batch datagram calls: sendmmsg (its UDP GSO probe and send, then plain) and
+    recvmmsg, both sockets in `mode` (blocking: EAGAIN is the send's error, as a blocking send()
+    with SO_SNDTIMEO reports it in both modules; timeout: waited for and retried)."""
+    def scenario():
+        if hasattr(S.socket, "recvmmsg"):
+            batch_run(mode)
+    return scenario
+
+
+def batch_run(mode):
     with Scene() as sc:
         tx = sc.track(S.socket(S.AF_INET, S.SOCK_DGRAM))
         rx = sc.track(S.socket(S.AF_INET, S.SOCK_DGRAM))
         rx.bind(("127.0.0.1", 0))
-        rx.settimeout(5.0)
+        for s in (tx, rx):
+            set_mode(s, mode)
         to = rx.getsockname()
         want = [b"%02d" % i * 8 for i in range(12)]
         sent = 0
@@ -435,7 +443,8 @@ SCENARIOS = {
     "connect, timeout": connect_modes,
     "resolver, numeric, timeout": resolver,
     "options and modes": options_modes,
-    "batch datagrams, timeout": batch,
+    "batch datagrams, blocking": batch("blocking"),
+    "batch datagrams, timeout": batch("timeout"),
 }
 MODES = {name: ("timeout" if "timeout" in name else "blocking") for name in SCENARIOS}
 WEIGHT = {name: (5 if "stream" in name else 1) for name in SCENARIOS}
