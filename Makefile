@@ -30,6 +30,7 @@ help:
 	@echo "  make test-integration  httpx, urllib3, PyMySQL, websockets, aiohttp vs nginx/MariaDB, both modules"
 	@echo "  make test-hardening  test-asan, test-refleak, test-valgrind and fuzz (fuzz-c, fuzz-python)"
 	@echo "  make test-peers      anyio, gevent, httpx, aiohttp: their own suites on both modules (~7 min)"
+	@echo "  make test-torture    every allocation and system call csocket makes, failed in turn (ASan, debug interpreter)"
 	@echo "  make test-stress     torture tests at length, 10,000 connections, a multi-GiB soak (~10 min)"
 	@echo "Benchmark (bench/, not in the installed package)"
 	@echo "  make bench-quick     about a minute and a half: table, bench/results/latest.{json,png}"
@@ -243,3 +244,11 @@ fuzz-python: hardening-deps
 fuzz: fuzz-c fuzz-python
 
 test-hardening: test-asan test-refleak test-valgrind fuzz
+
+# Fault torture: the memcheck workload with each of csocket's allocations failed in turn (debug
+# interpreter: references and descriptors checked after every run), and whole socket lifetimes
+# with each system call failed in turn by an LD_PRELOAD shim (right exception or retry, no
+# descriptor leaked, stream data checked at both ends, a deadline on every run).  Both ASan/UBSan.
+.PHONY: test-torture
+test-torture: bootstrap hardening-deps
+	@tests/torture/run_torture.sh $(PY)

@@ -1,9 +1,10 @@
 /* csocket's core: the functions the CPython binding calls, in plain C (no Python.h).
  *
  * Convention for the whole core: a function returns a count or 0 on success and a negative errno
- * on failure (-EAGAIN, -EINTR, ...), plus CSK_ETIMEOUT when a call's own deadline passed.  The core
- * never retries EINTR itself: it returns -EINTR so the binding can run Python signal handlers with
- * the GIL held and call again with the time left.  The resolver is the one exception (see below).
+ * on failure (-EAGAIN, -EINTR, ...), plus CSK_ETIMEOUT when a call's own deadline passed and
+ * CSK_ENOALLOC when memory of the core's own could not be allocated.  The core never retries
+ * EINTR itself: it returns -EINTR so the binding can run Python signal handlers with the GIL held
+ * and call again with the time left.  The resolver is the one exception (see below).
  */
 #ifndef CSK_H
 #define CSK_H
@@ -13,6 +14,11 @@
 /* The call's deadline passed.  Not a kernel errno: a kernel ETIMEDOUT (TCP retransmission gave up)
  * is a different error with a different Python exception message. */
 #define CSK_ETIMEOUT (-100000)
+
+/* The core could not allocate memory of its own (the resolver's answer buffer).  Not a kernel
+ * ENOMEM, which Python reports as OSError errno 12: an allocation that fails is a MemoryError,
+ * as it is wherever the binding allocates. */
+#define CSK_ENOALLOC (-100002)
 
 /* ---- time (io.c) ------------------------------------------------------------------------- */
 
@@ -475,18 +481,19 @@ void csk_lookup_free(csk_lookup_buf *b);
 #define CSK_EHOST (-100001)
 
 /* Host entries by name and by address (`addr` is `len` bytes of a struct in_addr / in6_addr).
- * 0 with *ent filled (pointing into b), CSK_EHOST, or -ENOMEM. */
+ * 0 with *ent filled (pointing into b), CSK_EHOST, CSK_ENOALLOC, or -ENOMEM (an answer larger
+ * than the resolver takes). */
 int csk_gethostbyname(const char *name, struct hostent *ent, csk_lookup_buf *b, int *herr);
 int csk_gethostbyaddr(const void *addr, socklen_t len, int family, struct hostent *ent,
                       csk_lookup_buf *b, int *herr);
 
-/* Services and protocols (proto NULL: any protocol).  0, -ENOENT when not found, or -ENOMEM.
- * Ports are in host byte order. */
+/* Services and protocols (proto NULL: any protocol).  0, -ENOENT when not found, or CSK_ENOALLOC
+ * or -ENOMEM as above.  Ports are in host byte order. */
 int csk_getservbyname(const char *name, const char *proto, int *port);
 int csk_getprotobyname(const char *name, int *proto);
 
-/* The name of the service on `port`, NUL-terminated in name[cap]: 0, -ENOENT, -ENOMEM, or
- * -ENAMETOOLONG when it does not fit. */
+/* The name of the service on `port`, NUL-terminated in name[cap]: 0, -ENOENT, CSK_ENOALLOC,
+ * -ENOMEM, or -ENAMETOOLONG when it does not fit. */
 int csk_getservbyport(int port, const char *proto, char *name, size_t cap);
 
 /* The host name, NUL-terminated in name[cap] (truncated if longer), and setting it.  0 or -errno.

@@ -98,7 +98,9 @@ void csk_lookup_free(csk_lookup_buf *b)
     b->cap = 0;
 }
 
-/* Make sure there is memory for an answer (grow: the last answer did not fit). */
+/* Make sure there is memory for an answer (grow: the last answer did not fit).  An answer too
+ * large for LOOKUP_MAX is the lookup's ENOMEM, as glibc's own getservbyname() reports when its
+ * buffer would grow too far; failing to allocate is ours (a MemoryError). */
 static int lookup_room(csk_lookup_buf *b, int grow)
 {
     if (b->cap != 0 && !grow) {
@@ -110,7 +112,7 @@ static int lookup_room(csk_lookup_buf *b, int grow)
     }
     char *buf = realloc(b->buf, cap);
     if (buf == NULL) {
-        return -ENOMEM;
+        return CSK_ENOALLOC;
     }
     b->buf = buf;
     b->cap = cap;

@@ -142,6 +142,18 @@ static size_t gso_per_message(const csk_sock *s, size_t by_size)
     return mid < by_size ? mid : by_size;
 }
 
+/* Does this kernel know UDP GSO?  1 yes, 0 no, -1 the probe failed for another reason (ENOBUFS,
+ * ENOMEM, EBADF when closed under the call), which proves nothing either way.  The probe's answer
+ * is only a hint: without GSO the same datagrams go out through plain sendmmsg, and an error of
+ * the socket itself is the send's to raise.  So a failed probe is never an exception, and only a
+ * kernel's ENOPROTOOPT (before 4.18) turns GSO off for good. */
+static int gso_known(int fd)
+{
+    int value;
+    int r = csk_getsockopt_int(fd, SOL_UDP, UDP_SEGMENT, &value);
+    return r == 0 ? 1 : r == -ENOPROTOOPT ? 0 : -1;
+}
+
 /* May this socket try GSO?  UDP over IP only, not known to lack it, and a kernel that knows the
  * option: one before 4.18 would ignore the control message and send one huge datagram. */
 static int gso_usable(csk_sock *s, size_t segment)
@@ -150,12 +162,10 @@ static int gso_usable(csk_sock *s, size_t segment)
         return 0;
     }
     if (s->gso_segs == 0 && s->gso_refused == 0) {
-        int value;
-        int fd = py_sock_fd(s);
         int ip = s->sock_family == AF_INET || s->sock_family == AF_INET6;
-        if (!ip || s->sock_type != SOCK_DGRAM ||
-            csk_getsockopt_int(fd, SOL_UDP, UDP_SEGMENT, &value) < 0) {
-            s->gso_segs = fd < 0 ? 0 : -1; /* a closed socket proves nothing */
+        int known = ip && s->sock_type == SOCK_DGRAM ? gso_known(py_sock_fd(s)) : 0;
+        if (known <= 0) {
+            s->gso_segs = known == 0 ? -1 : 0; /* a failed probe: ask again next time */
             return 0;
         }
     }

@@ -98,7 +98,8 @@ PyObject *py_items_of(PyObject *arg, const char *errmsg);
  * import, like the singletons above). */
 extern PyObject *py_timeout_exc;
 
-/* Raise the Python exception for a core error (-errno or CSK_ETIMEOUT).  Returns NULL / -1. */
+/* Raise the Python exception for a core error (-errno, CSK_ETIMEOUT or CSK_ENOALLOC).  Returns
+ * NULL / -1. */
 PyObject *py_raise(int err);
 int py_raise_int(int err);
 

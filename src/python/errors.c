@@ -3,7 +3,7 @@
  * errno values go through OSError's own constructor, which picks the subclass from the errno
  * (ECONNREFUSED -> ConnectionRefusedError, EPIPE -> BrokenPipeError, ...), exactly as the built-in
  * module does.  Only three errors are csocket's to phrase: an expired deadline, getaddrinfo codes
- * and host-database (h_errno) codes.
+ * and host-database (h_errno) codes; memory the core could not allocate is a MemoryError.
  */
 #include "binding.h"
 
@@ -14,6 +14,9 @@ PyObject *py_raise(int err)
     if (err == CSK_ETIMEOUT) {
         PyErr_SetString(py_timeout_exc, "timed out");
         return NULL;
+    }
+    if (err == CSK_ENOALLOC) {
+        return PyErr_NoMemory();
     }
     errno = -err;
     return PyErr_SetFromErrno(PyExc_OSError);

@@ -5,6 +5,7 @@ not) and AF_UNIX datagram pairs where a test needs a sender that can fill up.
 The built-in module has none of these methods: where input is bad, the exception type is compared
 with what the built-in module's recvfrom/sendto/recvfrom_into give for the same bad value.
 """
+import errno
 import signal
 import socket as B
 import threading
@@ -510,6 +511,72 @@ def test_recv_segments_without_gro_returns_one_datagram(pair):
     segs, addr = rx.recv_segments(65535)
     assert segs == [b"first"] and same_address(addr, tx.getsockname())
     assert rx.recv_segments(3)[0] == [b"sec"]  # as recvfrom: the rest of the datagram is lost
+
+
+# ---- system calls that fail (make test-torture's shim, in a child) ------------------------------
+
+SHIM_PAIR = """
+def pair(timeout):
+    tx, rx = S.socket(S.AF_INET, S.SOCK_DGRAM), S.socket(S.AF_INET, S.SOCK_DGRAM)
+    rx.bind(("127.0.0.1", 0))
+    tx.settimeout(timeout)
+    rx.settimeout(5.0)
+    return tx, rx
+
+def runs(rx, n):
+    \"\"\"recv_segments calls to take n datagrams of 64 bytes: 1 when they came as one GSO message
+    (coalesced again by GRO), n when they came one by one.\"\"\"
+    got = calls = 0
+    while got < n * 64:
+        got += sum(map(len, rx.recv_segments(65535)[0]))
+        calls += 1
+    return calls
+"""
+
+
+@pytest.mark.skipif(not (KERNEL["gso"] and KERNEL["gro"]), reason="no UDP GSO/GRO here")
+def test_a_failed_gso_probe_sends_without_gso_this_time_only(syscall_shim):
+    """sendmmsg asks the kernel once whether it knows UDP GSO (getsockopt(UDP_SEGMENT)).  The
+    answer is a hint: when asking fails (ENOBUFS, EBADF) the batch goes out as plain datagrams,
+    no error, and the next batch asks again.  Only ENOPROTOOPT (a kernel before 4.18) proves
+    there is no GSO; any failure used to turn GSO off for the socket's life (found by make
+    test-torture)."""
+    got = syscall_shim(SHIM_PAIR + """
+batch = [b"%04d" % i * 16 for i in range(32)]
+for err in (errno.ENOBUFS, errno.EBADF):
+    tx, rx = pair(5.0)
+    rx.setsockopt(S.SOL_UDP, S.UDP_GRO, 1)
+    to = rx.getsockname()
+    failing(f"probe {err}", "getsockopt", 1, err, lambda: tx.sendmmsg([(m, to) for m in batch]))
+    RESULTS[f"first {err}"] = runs(rx, 32)
+    RESULTS[f"next {err}"] = [tx.sendmmsg([(m, to) for m in batch]), runs(rx, 32)]
+    tx.close()
+    rx.close()
+""")
+    for err in (errno.ENOBUFS, errno.EBADF):
+        assert got[f"probe {err}"] == ["ok", 32, 1]
+        assert got[f"first {err}"] == 32  # plain datagrams
+        assert got[f"next {err}"] == [32, 1]  # asked again: one GSO message
+
+
+def test_sendmmsg_waits_on_eagain_in_timeout_mode_only(syscall_shim):
+    """EAGAIN from the first sendmmsg system call: in timeout mode the call waits for room and
+    tries again (the engine's rule for every transfer); in blocking mode it is the call's error,
+    BlockingIOError, as a blocking send() with SO_SNDTIMEO gives in the built-in module.  Both
+    for the GSO send and the plain one (datagrams of mixed sizes)."""
+    got = syscall_shim(SHIM_PAIR + """
+for timeout in (5.0, None):
+    for kind, batch in (("gso", [b"x" * 64] * 12), ("plain", [b"x" * n for n in range(1, 13)])):
+        tx, rx = pair(timeout)
+        to = rx.getsockname()
+        failing(f"{kind} {timeout}", "sendmmsg", 1, errno.EAGAIN,
+                lambda: tx.sendmmsg([(m, to) for m in batch]))
+        tx.close()
+        rx.close()
+""")
+    for kind in ("gso", "plain"):
+        assert got[f"{kind} 5.0"] == ["ok", 12, 1]
+        assert got[f"{kind} None"] == ["BlockingIOError", errno.EAGAIN, 1]
 
 
 # ---- bad input: the built-in module's exception types for the same values -----------------------

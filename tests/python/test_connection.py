@@ -50,6 +50,55 @@ def test_accept_returns_a_noninheritable_blocking_socket(S):
             assert conn.gettimeout() is None  # socket.py: no default timeout -> blocking
 
 
+def test_accept_leaves_no_descriptor_open_when_an_allocation_fails(alloc_hook):
+    """Each allocation _accept() makes (the peer's address, the result), failed in turn:
+    MemoryError, and the accepted connection is closed, not left open with nobody holding it
+    (it was when the result could not be built; the built-in module leaks it there; found by
+    make test-torture).  The connection the client made is then gone: its peer reads EOF."""
+    got = alloc_hook("""
+srv = _csocket.socket(S.AF_INET, S.SOCK_STREAM)
+srv.bind(("127.0.0.1", 0))
+srv.listen()
+srv.settimeout(5.0)
+fds = lambda: set(os.listdir("/proc/self/fd"))
+# Descriptors above 256, so that the result's int is an allocation too (smaller ones are
+# cached objects, and the result tuple itself comes from a free list).
+pad = [os.open(os.devnull, os.O_RDONLY) for _ in range(300)]
+
+def eof(cli):
+    cli.settimeout(1.0)
+    try:
+        return cli.recv(1) == b""
+    except TimeoutError:
+        return False  # the accepted end is still open somewhere
+
+def accept_failing(label, nth):
+    with S.create_connection(srv.getsockname(), timeout=5) as cli:
+        before = fds()
+        failing(label, nth, srv._accept)
+        got = RESULTS[label]
+        if got[0] == "ok":
+            os.close(got[1][0])
+            got[1] = "accepted"
+        else:
+            got += [sorted(fds() - before), eof(cli)]
+
+with S.create_connection(srv.getsockname(), timeout=5):
+    n = RESULTS["allocations"] = allocations(lambda: os.close(srv._accept()[0]))
+for i in range(1, n + 1):
+    accept_failing(f"fail {i}", i)
+accept_failing("after", 0)
+srv.close()
+for fd in pad:
+    os.close(fd)
+""")
+    n = got["allocations"]
+    assert n >= 1
+    for i in range(1, n + 1):
+        assert got[f"fail {i}"] == ["MemoryError", None, 1, [], True], i  # nothing open; EOF
+    assert got["after"] == ["ok", "accepted", 0]
+
+
 def test_connect_refused(S):
     with server(S) as srv:
         addr = srv.getsockname()

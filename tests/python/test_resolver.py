@@ -769,3 +769,30 @@ def test_large_answers_grow_the_lookup_buffer(tmp_path):
     assert result["service-by-alias"][1] == "('ok', 54320)"
     assert result["proto-300-aliases"][1] == "('ok', 254)"
     assert many_result.startswith("('ok', ('csk-many'") and "alias03999" in many_result
+
+
+# ---- memory the resolver allocates itself -----------------------------------------------------
+
+
+def test_an_answer_buffer_that_cannot_be_allocated_is_a_memory_error(syscall_shim):
+    """The host, service and protocol lookups keep their answer in memory csocket allocates
+    (realloc): when that fails, MemoryError, as for any allocation of the module; not OSError
+    errno 12, which is the kernel's or libc's ENOMEM (found by make test-torture).  The lookup
+    works again at once."""
+    got = syscall_shim("""
+for label, fn in [("getservbyname", lambda: S.getservbyname("http", "tcp")),
+                  ("getservbyport", lambda: S.getservbyport(80, "tcp")),
+                  ("getprotobyname", lambda: S.getprotobyname("tcp")),
+                  ("gethostbyname_ex", lambda: S.gethostbyname_ex("localhost")[0]),
+                  ("gethostbyaddr", lambda: S.gethostbyaddr("127.0.0.1")[0])]:
+    # The buffer's first allocation is realloc(NULL, n), which an optimising compiler may make
+    # malloc(n): fail whichever csocket calls.
+    failing(label, "realloc" if calls("realloc", fn) else "malloc", 1, errno.ENOMEM, fn)
+    failing(label + " again", "realloc", 0, 0, fn)
+""")
+    for name in ("getservbyname", "getservbyport", "getprotobyname", "gethostbyname_ex",
+                 "gethostbyaddr"):
+        assert got[name] == ["MemoryError", None, 1], name
+        assert got[name + " again"][0] == "ok", (name, got[name + " again"])
+    assert got["getservbyname again"][1] == 80
+    assert got["getprotobyname again"][1] == 6
