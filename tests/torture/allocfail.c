@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "code_range.h"
+
 #define STACK_DEPTH 40
 
 static PyMemAllocatorEx wrapped[3]; /* raw, mem, obj: what was installed before us */
@@ -106,35 +108,6 @@ static void install(void)
     installed = 1;
 }
 
-struct range_query {
-    const char *path;
-    uintptr_t lo, hi, base;
-};
-
-static int find_object(struct dl_phdr_info *info, size_t size, void *arg)
-{
-    (void)size;
-    struct range_query *q = arg;
-    if (info->dlpi_name == NULL || strcmp(info->dlpi_name, q->path) != 0) {
-        return 0;
-    }
-    q->base = info->dlpi_addr;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X)) {
-            continue;
-        }
-        uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
-        if (q->lo == 0 || lo < q->lo) {
-            q->lo = lo;
-        }
-        if (hi > q->hi) {
-            q->hi = hi;
-        }
-    }
-    return 1;
-}
-
 /* watch(path): count allocations made under the shared object loaded from path (csocket's). */
 static PyObject *af_watch(PyObject *self, PyObject *arg)
 {
@@ -143,9 +116,8 @@ static PyObject *af_watch(PyObject *self, PyObject *arg)
     if (path == NULL) {
         return NULL;
     }
-    struct range_query q = {path, 0, 0, 0};
-    dl_iterate_phdr(find_object, &q);
-    if (q.lo == 0) {
+    struct code_range q;
+    if (code_range_of(path, &q) < 0) {
         PyErr_Format(PyExc_ValueError, "%s is not loaded", path);
         return NULL;
     }

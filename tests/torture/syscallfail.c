@@ -24,6 +24,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "code_range.h"
+
 #define FUNCS(X)                                                                                   \
     X(socket) X(socketpair) X(connect) X(accept4) X(bind) X(listen) X(shutdown) X(recv)            \
     X(recvfrom) X(recvmsg) X(recvmmsg) X(send) X(sendto) X(sendmsg) X(sendmmsg) X(poll)           \
@@ -86,38 +88,14 @@ static int hit(int func, void *caller, int arg)
 
 /* ---- control (ctypes) ---------------------------------------------------------------------- */
 
-struct range_query {
-    const char *path;
-    uintptr_t lo, hi, base;
-};
-
-static int find_object(struct dl_phdr_info *info, size_t size, void *arg)
-{
-    (void)size;
-    struct range_query *q = arg;
-    if (info->dlpi_name == NULL || strcmp(info->dlpi_name, q->path) != 0) {
-        return 0;
-    }
-    q->base = info->dlpi_addr;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X)) {
-            uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
-            q->lo = (q->lo == 0 || lo < q->lo) ? lo : q->lo;
-            q->hi = hi > q->hi ? hi : q->hi;
-        }
-    }
-    return 1;
-}
-
 int syscallfail_watch(const char *path)
 {
-    struct range_query q = {path, 0, 0, 0};
-    dl_iterate_phdr(find_object, &q);
+    struct code_range q;
+    int found = code_range_of(path, &q);
     text_base = q.base;
     text_lo = q.lo;
     text_hi = q.hi;
-    return q.lo != 0 ? 0 : -1;
+    return found;
 }
 
 /* Count from now on (this thread); fail the nth call of `name` with `err` (nth 0: none).
