@@ -8,11 +8,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 t0=$(date +%s)
-DBG=""
-for v in 3.13 3.12 3.11; do
-    if command -v "python${v}d" >/dev/null; then DBG=$(command -v "python${v}d"); break; fi
-done
-[ -n "$DBG" ] || { echo "test-refleak: no debug interpreter (scripts/bootstrap-hardening)" >&2; exit 1; }
+DBG=$(tests/hardening/debug_python.sh) ||
+    { echo "test-refleak: no debug interpreter (scripts/bootstrap-hardening)" >&2; exit 1; }
 VENV=.venv-dbg
 # The project's own bootstrap makes the debug venv with the test extra (it also builds an in-place
 # extension for the debug ABI, beside and not instead of the normal one).

@@ -9,11 +9,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 PY=${1:-.venv/bin/python}
 t0=$(date +%s)
-DBG=""
-for v in 3.13 3.12 3.11; do
-    if command -v "python${v}d" >/dev/null; then DBG=$(command -v "python${v}d"); break; fi
-done
-[ -n "$DBG" ] || { echo "test-torture: no debug interpreter (scripts/bootstrap-hardening)" >&2; exit 1; }
+DBG=$(tests/hardening/debug_python.sh) ||
+    { echo "test-torture: no debug interpreter (scripts/bootstrap-hardening)" >&2; exit 1; }
 san=(-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all)
 CC=gcc scripts/build-variant build/torture-dbg "$DBG" "${san[@]}" || exit 1
 CC=gcc scripts/build-variant build/torture-asan "$PY" "${san[@]}" || exit 1
